@@ -1,0 +1,49 @@
+//! Dispatch: one configuration in, one outcome out. Each subcommand lives in [`crate::cmd`].
+
+use std::process::ExitCode;
+
+use crate::cmd;
+use crate::cmd::{docs::DocsConfig, outline::OutlineConfig};
+
+/// The resolved configuration of one run.
+#[derive(Debug)]
+pub struct Config {
+    pub command: Command,
+}
+
+/// What to run.
+#[derive(Debug)]
+pub enum Command {
+    Outline(OutlineConfig),
+    Docs(DocsConfig),
+}
+
+/// How a successful run ended: with results, or with none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Found,
+    NotFound,
+}
+
+impl Outcome {
+    /// 0 with results, 1 without.
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::Found => ExitCode::SUCCESS,
+            Outcome::NotFound => ExitCode::from(1),
+        }
+    }
+}
+
+/// Runs a configuration.
+pub fn run(config: &Config) -> crate::Result<Outcome> {
+    match &config.command {
+        Command::Outline(c) => cmd::outline::run(c),
+        Command::Docs(c) => cmd::docs::run(c),
+    }
+}
+
+/// Whether an error is only a closed output pipe (`plansearch … | head`), which is not a failure.
+pub fn is_broken_pipe(err: &crate::Error) -> bool {
+    matches!(err, crate::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+}

@@ -1,0 +1,44 @@
+//! `plansearch docs`: the documents of a corpus, as a table or JSON Lines.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+/// One document's row.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocRow {
+    pub file: String,
+    pub region: String,
+    pub title: Option<String>,
+    pub period: Option<String>,
+    pub chapters: usize,
+    pub sections: usize,
+    pub passages: usize,
+    pub chars: usize,
+    pub encoding: String,
+}
+
+pub fn json(w: &mut dyn Write, rows: &[DocRow]) -> io::Result<()> {
+    rows.iter().try_for_each(|r| super::json_line(w, r))
+}
+
+pub fn human(w: &mut dyn Write, rows: &[DocRow]) -> io::Result<()> {
+    let mut t = super::table::new(
+        &[
+            "region", "file", "chapters", "sections", "passages", "chars", "title",
+        ],
+        &[false, false, true, true, true, true, false],
+    );
+    for r in rows {
+        t.add_row(vec![
+            r.region.clone(),
+            r.file.clone(),
+            r.chapters.to_string(),
+            r.sections.to_string(),
+            r.passages.to_string(),
+            r.chars.to_string(),
+            r.title.clone().unwrap_or_default(),
+        ]);
+    }
+    super::table::write(w, &t)
+}
