@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-use crate::structure::clean::{ends_sentence, join_separator, normalize};
+use crate::structure::clean::{ends_sentence, normalize};
 use crate::structure::heading::Form;
 use crate::structure::{Heading, Level, Piece, Role, Structure};
 
@@ -114,25 +114,17 @@ struct TextBuilder {
     map: Vec<(u32, u32)>,
     first: u32,
     last: u32,
-    /// A new line was just started: the next piece joins without a separator.
-    at_line_start: bool,
 }
 
 impl TextBuilder {
-    /// Appends a normalised piece from 0-based file line `line`, joined across the wrap.
+    /// Appends a normalised piece from 0-based file line `line`. Pieces joined across a wrap
+    /// meet without a separator: in Chinese text a wrap is never a word break, and a wrap inside
+    /// a number or an abbreviation (`G` / `DP`) must close up.
     fn push(&mut self, line: usize, piece: &str) {
         if piece.is_empty() {
             return;
         }
         let line = line as u32 + 1;
-        let sep = if self.at_line_start {
-            ""
-        } else {
-            join_separator(&self.text, piece)
-        };
-        self.at_line_start = false;
-        self.text.push_str(sep);
-        self.chars += sep.chars().count() as u32;
         if self.map.last().is_none_or(|&(_, l)| l != line) {
             self.map.push((self.chars, line));
         }
@@ -150,7 +142,6 @@ impl TextBuilder {
             self.text.push('\n');
             self.chars += 1;
         }
-        self.at_line_start = true;
     }
 
     fn is_empty(&self) -> bool {
@@ -174,7 +165,6 @@ struct Unit {
     kind: Kind,
     text: TextBuilder,
     ctx: Context,
-    pieces: usize,
 }
 
 /// How the box the reader is in was opened.
@@ -416,14 +406,12 @@ impl Builder<'_> {
         if let Some(u) = &mut self.open {
             if continues && !new_unit {
                 u.text.push(p.line, &text);
-                u.pieces += 1;
                 return;
             }
             // Inside a wrapped or cell box, the whole box is one passage, a unit per line.
             if in_single_box && u.kind == Kind::Box && kind == Kind::Box {
                 u.text.newline();
                 u.text.push(p.line, &text);
-                u.pieces += 1;
                 return;
             }
         }
@@ -434,7 +422,6 @@ impl Builder<'_> {
             kind,
             text: t,
             ctx: self.ctx.clone(),
-            pieces: 1,
         });
     }
 
@@ -446,17 +433,12 @@ impl Builder<'_> {
             if u.kind == Kind::Table {
                 u.text.newline();
                 u.text.push(p.line, row);
-                u.pieces += 1;
                 return;
             }
         }
         // A short unfinished line right before a table is the table's caption.
         if let Some(u) = &mut self.open {
-            if u.kind == Kind::Paragraph
-                && u.pieces == 1
-                && u.text.chars <= 40
-                && !ends_sentence(&u.text.text)
-            {
+            if u.kind == Kind::Paragraph && u.text.chars <= 40 && !ends_sentence(&u.text.text) {
                 u.kind = Kind::Caption;
             }
         }
@@ -467,7 +449,6 @@ impl Builder<'_> {
             kind: Kind::Table,
             text: t,
             ctx: self.ctx.clone(),
-            pieces: 1,
         });
     }
 

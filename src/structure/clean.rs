@@ -167,15 +167,6 @@ pub fn normalize(s: &str) -> String {
     out
 }
 
-/// The separator to put between two normalised pieces joined across a line wrap: nothing next to
-/// wide text, one space between two Latin words.
-pub fn join_separator(left: &str, right: &str) -> &'static str {
-    match (left.chars().last(), right.chars().next()) {
-        (Some(a), Some(b)) if !is_wide(a) && !is_wide(b) => " ",
-        _ => "",
-    }
-}
-
 /// Whether a text ends a sentence (。！？；： and their ASCII forms, or …), looking through
 /// closing quotes and brackets. A paragraph whose last line does not end a sentence continues
 /// on the next text line, across blank lines and page breaks.
@@ -279,12 +270,5 @@ mod tests {
         assert!(!ends_sentence("实现 1.44"));
         assert!(!ends_sentence("打造“一城一园”"));
         assert!(!ends_sentence(""));
-    }
-
-    #[test]
-    fn join_separator_depends_on_both_sides() {
-        assert_eq!(join_separator("推进“厕", "所革命”"), "");
-        assert_eq!(join_separator("Micro", "LED"), " ");
-        assert_eq!(join_separator("实现1.44", "万贫困人口"), "");
     }
 }

@@ -326,9 +326,12 @@ pub fn detect(text: &str) -> Option<HeadingLine> {
 /// (`1. 产业实力实现新跨越。基本建成…`): such a line always begins a new paragraph.
 pub fn starts_item(text: &str) -> bool {
     let s = collapse_spaces(text);
+    let numbered = |c: regex::Captures| numeral::parse(&c[1]).is_some();
     ARABIC.is_match(&s)
-        || PAREN.is_match(&s)
-        || YI.captures(&s).is_some_and(|c| &c[2] == "、")
+        || PAREN.captures(&s).is_some_and(numbered)
+        || YI
+            .captures(&s)
+            .is_some_and(|c| &c[2] == "、" && numbered(c))
         || s.starts_with("——")
         || s.starts_with("一是")
 }
@@ -491,6 +494,10 @@ mod tests {
         assert_eq!(detect(line), None);
         assert!(starts_item(line));
         assert!(!starts_item("实现新跨越。"));
+        assert!(
+            !starts_item("上、举国同心、舍生忘死"),
+            "a look-alike label is no item"
+        );
     }
 
     #[test]

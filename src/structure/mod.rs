@@ -293,7 +293,7 @@ fn classify_text(i: usize, t: &str, indent: Indent, l: &CleanLine, drafts: &mut 
         drafts.push(other(t, Role::Footnote));
         return;
     }
-    if let Some(h) = heading::detect(t) {
+    if let Some(h) = heading::detect(t).filter(|h| !continues_a_sentence(h, l, drafts)) {
         let collapsed = heading::collapse_spaces(t);
         let rest = h.rest.clone();
         let own = match &rest {
@@ -327,6 +327,20 @@ fn classify_text(i: usize, t: &str, indent: Indent, l: &CleanLine, drafts: &mut 
         let new_unit = indent == Indent::Tab || heading::starts_item(t);
         drafts.push(other(t, Role::Text { indent, new_unit }));
     }
+}
+
+/// A numbered sub-level label right after a sentence that has not ended is the wrapped rest of
+/// that sentence (`…“生命至` / `上、举国同心…`), not a heading; a markdown `#` says otherwise.
+fn continues_a_sentence(h: &HeadingLine, l: &CleanLine, drafts: &[Draft]) -> bool {
+    if h.form.sub_depth().is_none() || l.markdown_heading {
+        return false;
+    }
+    let previous = drafts.iter().rev().find_map(|d| match d {
+        Draft::Other(p) if matches!(p.role, Role::Blank | Role::Footnote) => None,
+        Draft::Other(p) => Some(Some(p)),
+        Draft::Heading { .. } => Some(None),
+    });
+    matches!(previous, Some(Some(p)) if matches!(p.role, Role::Text { .. }) && !clean::ends_sentence(&p.text))
 }
 
 /// Converters that wrap boxes in `(` … `)` split the box heading over lines: `专栏`, ` `, `4-4`,
@@ -455,12 +469,14 @@ fn confirm_ocr_numbers(drafts: &mut [Draft], level_of: &dyn Fn(Form) -> Level) {
         let level = level_of(h.form);
         let expected = last.get(&level).map_or(1, |n| n + 1);
         if h.ocr && h.no != Some(expected) {
+            let text = std::mem::take(text);
+            let new_unit = heading::starts_item(&text);
             *d = Draft::Other(Piece {
                 line: *line,
-                text: std::mem::take(text),
+                text,
                 role: Role::Text {
                     indent: Indent::None,
-                    new_unit: true,
+                    new_unit,
                 },
             });
             continue;

@@ -1,0 +1,7 @@
+//! plansearch's integration tests: one binary, one module per area.
+
+mod util;
+
+mod commands;
+mod structure;
+mod variants;

@@ -1,0 +1,106 @@
+//! Helpers shared by the integration tests: the bundled corpus, plans read from text, and the
+//! real binary run in a temporary folder with a cleared environment.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use plansearch::plan::Plan;
+use plansearch::read::{SourceText, split_lines};
+
+/// The bundled corpus.
+pub fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+/// The bundled plan files, sorted.
+pub fn plan_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus())
+        .expect("corpus/ is readable")
+        .map(|e| e.expect("corpus entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The text of a bundled plan.
+pub fn plan_text(name: &str) -> String {
+    std::fs::read_to_string(corpus().join(name)).expect("bundled plan is readable")
+}
+
+/// A source as the reader would hand it over, from text.
+pub fn source(name: &str, text: &str) -> SourceText {
+    SourceText {
+        path: PathBuf::from(name),
+        name: name.to_string(),
+        lines: split_lines(text),
+        encoding: "UTF-8",
+        replaced: 0,
+    }
+}
+
+/// A plan read from text.
+pub fn plan(name: &str, text: &str) -> Plan {
+    Plan::from_source(&source(name, text))
+}
+
+/// A bundled plan, read.
+pub fn bundled(name: &str) -> Plan {
+    plan(name, &plan_text(name))
+}
+
+/// The result of running the binary.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// The real `plansearch` binary, run in `dir` with an empty environment.
+pub fn plansearch(dir: &Path, args: &[&str]) -> Run {
+    plansearch_env(dir, args, &[])
+}
+
+/// Like [`plansearch`], with some environment variables set.
+pub fn plansearch_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let out: Output = Command::new(env!("CARGO_BIN_EXE_plansearch"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .envs(env.iter().copied())
+        .output()
+        .expect("plansearch runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A temporary folder holding a copy of the bundled corpus under `corpus/`.
+pub fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dst = dir.path().join("corpus");
+    std::fs::create_dir(&dst).expect("corpus dir");
+    for f in plan_files() {
+        std::fs::copy(&f, dst.join(f.file_name().expect("file name"))).expect("copy plan");
+    }
+    dir
+}
+
+/// Shows two multi-line texts side by side where they first differ.
+pub fn first_difference(expected: &str, got: &str) -> String {
+    for (i, (e, g)) in expected.lines().zip(got.lines()).enumerate() {
+        if e != g {
+            return format!("line {}:\n  expected: {e}\n       got: {g}", i + 1);
+        }
+    }
+    format!(
+        "lengths differ: expected {} lines, got {}",
+        expected.lines().count(),
+        got.lines().count()
+    )
+}
