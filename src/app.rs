@@ -3,7 +3,9 @@
 use std::process::ExitCode;
 
 use crate::cmd;
-use crate::cmd::{docs::DocsConfig, outline::OutlineConfig};
+use crate::cmd::{
+    docs::DocsConfig, index::IndexConfig, outline::OutlineConfig, search::SearchConfig,
+};
 
 /// The resolved configuration of one run.
 #[derive(Debug)]
@@ -16,6 +18,8 @@ pub struct Config {
 pub enum Command {
     Outline(OutlineConfig),
     Docs(DocsConfig),
+    Index(IndexConfig),
+    Search(SearchConfig),
 }
 
 /// How a successful run ended: with results, or with none.
@@ -40,6 +44,8 @@ pub fn run(config: &Config) -> crate::Result<Outcome> {
     match &config.command {
         Command::Outline(c) => cmd::outline::run(c),
         Command::Docs(c) => cmd::docs::run(c),
+        Command::Index(c) => cmd::index::run(c),
+        Command::Search(c) => cmd::search::run(c),
     }
 }
 

@@ -6,7 +6,12 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::app::{Command, Config};
-use crate::cmd::{docs::DocsConfig, outline::OutlineConfig};
+use crate::cmd::{
+    DEFAULT_CORPUS, DEFAULT_INDEX, IndexLocation, docs::DocsConfig, index::IndexConfig,
+    outline::OutlineConfig, search::SearchConfig,
+};
+use crate::present::color::{ColorChoice, Palette};
+use crate::query::Filters;
 use crate::read::{self, ReadOptions};
 
 /// 规划纲要全文检索: full-text search and wording comparison for Chinese government plans.
@@ -32,6 +37,60 @@ enum CliCommand {
     Outline(OutlineArgs),
     /// List the plans of a corpus with their region, title and size.
     Docs(DocsArgs),
+    /// Build or update the index of a corpus (only changed files are re-read).
+    Index(IndexArgs),
+    /// Find the passages that say something, ranked, with their plan, 章 › 节 and lines.
+    Search(SearchArgs),
+}
+
+#[derive(Debug, Args)]
+struct IndexArgs {
+    /// The folder of plan texts (.txt, .md).
+    #[arg(long, default_value = DEFAULT_CORPUS, value_name = "DIR")]
+    corpus: PathBuf,
+    /// Where the index lives.
+    #[arg(long, default_value = DEFAULT_INDEX, value_name = "DIR")]
+    index: PathBuf,
+    /// Rebuild from scratch; the old index stays searchable until the new one is committed.
+    #[arg(long)]
+    rebuild: bool,
+}
+
+/// Where query commands find the index.
+#[derive(Debug, Args)]
+struct Location {
+    /// The index to search; built or updated first if missing or older than its corpus.
+    #[arg(long, default_value = DEFAULT_INDEX, value_name = "DIR")]
+    index: PathBuf,
+    /// The corpus the index mirrors (default: the one it was built from, else corpus/).
+    #[arg(long, value_name = "DIR")]
+    corpus: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct SearchArgs {
+    /// Words (ranked), "exact phrases" (required), -excluded, A OR B.
+    query: String,
+    #[command(flatten)]
+    location: Location,
+    /// Most passages to show.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    limit: u64,
+    /// Only documents whose region contains R (repeatable).
+    #[arg(long = "region", value_name = "R")]
+    regions: Vec<String>,
+    /// Only the file F: its name, stem or path in the corpus (repeatable).
+    #[arg(long = "file", value_name = "F")]
+    files: Vec<String>,
+    /// Only passages in chapter N (第N章).
+    #[arg(long, value_name = "N")]
+    chapter: Option<u32>,
+    /// Write JSON Lines, one hit per line.
+    #[arg(long)]
+    json: bool,
+    /// Colour matches: auto (a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    color: ColorWhen,
 }
 
 #[derive(Debug, Args)]
@@ -62,6 +121,16 @@ pub enum ColorWhen {
     Never,
 }
 
+impl From<ColorWhen> for ColorChoice {
+    fn from(c: ColorWhen) -> Self {
+        match c {
+            ColorWhen::Auto => ColorChoice::Auto,
+            ColorWhen::Always => ColorChoice::Always,
+            ColorWhen::Never => ColorChoice::Never,
+        }
+    }
+}
+
 impl Cli {
     /// Resolves the arguments into the configuration the program runs with.
     pub fn into_config(self) -> crate::Result<Config> {
@@ -85,6 +154,32 @@ impl Cli {
                 corpus: a.corpus,
                 json: a.json,
                 read,
+            }),
+            CliCommand::Index(a) => Command::Index(IndexConfig {
+                corpus: a.corpus,
+                index: a.index,
+                rebuild: a.rebuild,
+                read,
+            }),
+            CliCommand::Search(a) => Command::Search(SearchConfig {
+                query: a.query,
+                location: IndexLocation {
+                    index: a.location.index,
+                    corpus: a.location.corpus,
+                    read,
+                },
+                limit: a.limit as usize,
+                filters: Filters {
+                    regions: a.regions,
+                    files: a.files,
+                    chapter: a.chapter,
+                },
+                json: a.json,
+                palette: if a.json {
+                    Palette::plain()
+                } else {
+                    Palette::resolve(a.color.into())
+                },
             }),
         };
         Ok(Config { command })

@@ -10,9 +10,11 @@ pub mod app;
 pub mod cli;
 pub mod cmd;
 pub mod error;
+pub mod index;
 pub mod passage;
 pub mod plan;
 pub mod present;
+pub mod query;
 pub mod read;
 pub mod structure;
 

@@ -9,14 +9,14 @@
 //!
 //! Every non-blank piece of the body lands in exactly one passage: nothing lost, nothing doubled.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::structure::clean::{ends_sentence, normalize};
 use crate::structure::heading::Form;
 use crate::structure::{Heading, Level, Piece, Role, Structure};
 
 /// What a passage is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Heading,
@@ -58,17 +58,32 @@ impl Kind {
 }
 
 /// A chapter, section or part as a passage refers to it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeadingRef {
     pub no: Option<u32>,
     pub title: Option<String>,
+    /// The label as plansearch writes it: 第三章, 二、, 前言.
+    pub label: String,
 }
 
 impl HeadingRef {
+    /// The heading as one line: `第三章 加快建设空港新城`, `二、基本原则`, `前言`.
+    pub fn display(&self) -> String {
+        match self.title.as_deref() {
+            Some(t) if t == self.label => t.to_string(),
+            Some(t) if self.label.ends_with(['、', '）', ')', '.']) => {
+                format!("{}{t}", self.label)
+            }
+            Some(t) => format!("{} {t}", self.label),
+            None => self.label.clone(),
+        }
+    }
+
     fn of(h: &Heading) -> Self {
         HeadingRef {
             no: h.no,
             title: h.title.clone(),
+            label: h.label.clone(),
         }
     }
 }

@@ -3,5 +3,7 @@
 mod util;
 
 mod commands;
+mod index;
+mod search;
 mod structure;
 mod variants;

@@ -104,3 +104,48 @@ pub fn first_difference(expected: &str, got: &str) -> String {
         got.lines().count()
     )
 }
+
+/// The bundled corpus indexed once per test run, under cargo's temporary directory.
+pub fn bundled_index() -> &'static plansearch::index::Opened {
+    static INDEX: std::sync::OnceLock<plansearch::index::Opened> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bundled-index");
+        let _ = std::fs::remove_dir_all(&dir);
+        let opts = plansearch::index::build::BuildOptions::new(corpus(), dir.clone());
+        plansearch::index::build::update(&opts, &plansearch::index::build::Quiet)
+            .expect("bundled corpus indexes");
+        plansearch::index::Opened::open(&dir).expect("bundled index opens")
+    })
+}
+
+/// Every passage of the bundled plans, with its file name: the oracle's view of the corpus.
+pub fn bundled_passages() -> &'static [(String, plansearch::passage::Passage)] {
+    static PASSAGES: std::sync::OnceLock<Vec<(String, plansearch::passage::Passage)>> =
+        std::sync::OnceLock::new();
+    PASSAGES.get_or_init(|| {
+        plan_files()
+            .iter()
+            .flat_map(|f| {
+                let name = f.file_name().unwrap().to_string_lossy().into_owned();
+                bundled(&name)
+                    .passages
+                    .into_iter()
+                    .map(move |p| (name.clone(), p))
+            })
+            .collect()
+    })
+}
+
+/// Runs a search against the shared bundled index.
+pub fn search(query: &str, limit: usize) -> plansearch::query::SearchResults {
+    search_with(query, limit, &plansearch::query::Filters::default())
+}
+
+pub fn search_with(
+    query: &str,
+    limit: usize,
+    filters: &plansearch::query::Filters,
+) -> plansearch::query::SearchResults {
+    let q = plansearch::query::parse(query).expect("query parses");
+    plansearch::query::search(bundled_index(), &q, filters, limit).expect("search runs")
+}

@@ -18,13 +18,14 @@ fn texts(p: &Plan) -> Vec<(Kind, String)> {
         .collect()
 }
 
-fn outline_titles(
-    p: &Plan,
-) -> Vec<(
+/// (number, title, sections as (number, title)) of each chapter.
+type OutlineTitles = Vec<(
     Option<u32>,
     Option<String>,
     Vec<(Option<u32>, Option<String>)>,
-)> {
+)>;
+
+fn outline_titles(p: &Plan) -> OutlineTitles {
     p.outline
         .chapters
         .iter()

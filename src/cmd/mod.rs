@@ -1,4 +1,81 @@
-//! One module per subcommand, each with a config struct and a `run` entry point.
+//! One module per subcommand, each with a config struct and a `run` entry point; and the one
+//! place where query commands find their index, building or updating it when needed.
 
 pub mod docs;
+pub mod index;
 pub mod outline;
+pub mod search;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::index::build::{self, BuildOptions};
+use crate::index::{self as idx, Opened};
+use crate::present::progress::{Reporter, summary_line};
+use crate::read::ReadOptions;
+
+/// The corpus folder used when none is given and the index records none.
+pub const DEFAULT_CORPUS: &str = "corpus";
+/// The index folder used when none is given.
+pub const DEFAULT_INDEX: &str = "index";
+
+/// Where a query command finds its index, and the corpus it mirrors.
+#[derive(Debug, Clone)]
+pub struct IndexLocation {
+    pub index: PathBuf,
+    /// `--corpus`, if given; otherwise the corpus the index records, or `corpus/`.
+    pub corpus: Option<PathBuf>,
+    pub read: ReadOptions,
+}
+
+/// Opens the index, first building it if it is missing, or updating it if its corpus changed.
+/// Another process writing the index is not an error here: the index is searched as it is.
+pub fn open_fresh(loc: &IndexLocation) -> Result<Opened> {
+    if !idx::exists(&loc.index) {
+        let corpus = loc
+            .corpus
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_CORPUS));
+        eprintln!(
+            "plansearch: no index at {}; indexing {} first",
+            loc.index.display(),
+            corpus.display()
+        );
+        run_build(&corpus, &loc.index, loc.read, Duration::from_secs(600))?;
+        return Opened::open(&loc.index);
+    }
+    let opened = Opened::open(&loc.index)?;
+    let corpus = match &loc.corpus {
+        Some(c) => c.clone(),
+        None if opened.manifest.corpus.is_dir() => opened.manifest.corpus.clone(),
+        None if Path::new(DEFAULT_CORPUS).is_dir() => PathBuf::from(DEFAULT_CORPUS),
+        // The corpus is gone: the index is all there is.
+        None => return Ok(opened),
+    };
+    if !build::is_stale(&opened.manifest, &corpus)? {
+        return Ok(opened);
+    }
+    drop(opened);
+    match run_build(&corpus, &loc.index, loc.read, Duration::ZERO) {
+        Ok(()) => {}
+        Err(Error::IndexBusy(dir)) => eprintln!(
+            "plansearch: index {}: another plansearch process is updating it; searching it as it is",
+            dir.display()
+        ),
+        Err(e) => return Err(e),
+    }
+    Opened::open(&loc.index)
+}
+
+fn run_build(corpus: &Path, index: &Path, read: ReadOptions, lock_wait: Duration) -> Result<()> {
+    let mut opts = BuildOptions::new(corpus.to_path_buf(), index.to_path_buf());
+    opts.read = read;
+    opts.lock_wait = lock_wait;
+    let reporter = Reporter::new();
+    let summary = build::update(&opts, &reporter);
+    reporter.done();
+    let summary = summary?;
+    eprintln!("plansearch: {}", summary_line(&summary, index));
+    Ok(())
+}

@@ -1,8 +1,11 @@
 //! Stage 6: rendering results for people (aligned text, colour) and for scripts (JSON, CSV).
 //! Printers receive finished data — outlines, hits, counts — and never search themselves.
 
+pub mod color;
 pub mod docs;
 pub mod outline;
+pub mod progress;
+pub mod search;
 pub mod table;
 
 use std::io::{self, BufWriter, Write};

@@ -1,0 +1,34 @@
+//! `plansearch index [--corpus DIR] [--index DIR] [--rebuild]`: build or update the index.
+
+use std::path::PathBuf;
+
+use crate::app::Outcome;
+use crate::error::Result;
+use crate::index::build::{self, BuildOptions};
+use crate::present::progress::{Reporter, summary_line};
+use crate::read::ReadOptions;
+
+#[derive(Debug)]
+pub struct IndexConfig {
+    pub corpus: PathBuf,
+    pub index: PathBuf,
+    pub rebuild: bool,
+    pub read: ReadOptions,
+}
+
+/// Exits 0 when every file was indexed, 1 when some had to be skipped (each named on stderr).
+pub fn run(c: &IndexConfig) -> Result<Outcome> {
+    let mut opts = BuildOptions::new(c.corpus.clone(), c.index.clone());
+    opts.rebuild = c.rebuild;
+    opts.read = c.read;
+    let reporter = Reporter::new();
+    let summary = build::update(&opts, &reporter);
+    reporter.done();
+    let summary = summary?;
+    eprintln!("plansearch: {}", summary_line(&summary, &c.index));
+    Ok(if summary.skipped.is_empty() {
+        Outcome::Found
+    } else {
+        Outcome::NotFound
+    })
+}

@@ -1,0 +1,489 @@
+//! Bringing an index in line with its corpus, file by file.
+//!
+//! Unchanged files (same size and modification time, or same content) are left alone; a changed,
+//! added or removed file is re-indexed or dropped alone. Files are read and parsed on all cores
+//! in batches, their passages handed to tantivy's writer threads, and the work committed
+//! together with the manifest — every few dozen megabytes for a first build, so a killed run
+//! keeps what it finished; once at the end for `--rebuild`, so the old index stays whole until
+//! the new one replaces it.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use tantivy::schema::Term;
+use tantivy::{Index, IndexWriter, TantivyDocument};
+
+use super::manifest::{self, ChapterRecord, DocRecord, Fingerprint, Manifest};
+use super::schema::{self, Fields};
+use super::{register_tokenizers, tokenize};
+use crate::error::{Error, Result};
+use crate::plan::Plan;
+use crate::read::{self, ReadOptions, Skipped};
+
+/// How to build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub corpus: PathBuf,
+    pub index: PathBuf,
+    /// Rebuild from scratch, replacing the old index in one commit at the end.
+    pub rebuild: bool,
+    pub read: ReadOptions,
+    /// Indexing threads; tantivy needs at least 15 MB of `memory_mb` for each.
+    pub threads: usize,
+    pub memory_mb: usize,
+    /// Commit after this many bytes of text (not for `--rebuild`).
+    pub commit_every: u64,
+    /// How long to wait for another process that holds the index.
+    pub lock_wait: Duration,
+}
+
+impl BuildOptions {
+    pub fn new(corpus: PathBuf, index: PathBuf) -> Self {
+        let threads = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .clamp(1, 8);
+        BuildOptions {
+            corpus,
+            index,
+            rebuild: false,
+            read: ReadOptions::default(),
+            threads,
+            memory_mb: 64 * threads,
+            commit_every: 64 * 1024 * 1024,
+            lock_wait: Duration::from_secs(600),
+        }
+    }
+}
+
+/// What a build reports while it runs. The indexer never prints; the command renders these.
+pub trait Progress: Sync {
+    /// The files to (re-)index and their total size are known.
+    fn planned(&self, _files: usize, _bytes: u64) {}
+    /// A file has been read and handed to the writer.
+    fn file_done(&self, _name: &str, _bytes: u64) {}
+    /// A file could not be indexed.
+    fn skipped(&self, _skipped: &Skipped) {}
+    /// Another process holds the index; waiting for it.
+    fn waiting(&self, _dir: &Path) {}
+    /// Committing (and merging) after the last file.
+    fn finishing(&self) {}
+}
+
+/// No progress reports.
+pub struct Quiet;
+impl Progress for Quiet {}
+
+/// What a build did.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub documents: usize,
+    pub passages: u64,
+    pub added: usize,
+    pub changed: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    /// Bytes of the files read and indexed.
+    pub bytes: u64,
+    pub skipped: Vec<Skipped>,
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    /// Whether the index was already up to date.
+    pub fn no_change(&self) -> bool {
+        self.added == 0 && self.changed == 0 && self.removed == 0
+    }
+}
+
+/// A file to read, with what the manifest knew of it.
+struct Job {
+    path: PathBuf,
+    key: String,
+    stat: Fingerprint,
+    known: Option<Fingerprint>,
+}
+
+/// What reading a job produced.
+enum Outcome {
+    Indexed(DocRecord, bool),
+    /// Same content under a new modification time: only the manifest changes.
+    Touched(DocRecord),
+    Skipped(Skipped),
+}
+
+/// Brings the index at `opts.index` in line with the corpus at `opts.corpus`.
+pub fn update(opts: &BuildOptions, progress: &dyn Progress) -> Result<Summary> {
+    let started = Instant::now();
+    let (files, walk_skipped) = read::walk(&opts.corpus)?;
+    let corpus = std::fs::canonicalize(&opts.corpus).map_err(|e| Error::io(&opts.corpus, e))?;
+    let (index, fields, old) = open_or_create(&opts.index, opts.rebuild)?;
+    register_tokenizers(&index, tokenize::jieba());
+    let mut writer = acquire_writer(&index, opts, progress)?;
+
+    let mut summary = Summary {
+        skipped: walk_skipped,
+        ..Summary::default()
+    };
+    for s in &summary.skipped {
+        progress.skipped(s);
+    }
+    let mut manifest = match old {
+        Some(m) if !opts.rebuild => m,
+        _ => {
+            writer.delete_all_documents()?;
+            Manifest::new(corpus.clone())
+        }
+    };
+    let mut dirty = opts.rebuild || manifest.corpus != corpus;
+    manifest.corpus = corpus.clone();
+
+    // Which files are new, changed or gone.
+    let mut jobs = Vec::new();
+    let mut present = std::collections::HashSet::new();
+    for path in files {
+        let key = manifest::relative_key(
+            &corpus,
+            &std::fs::canonicalize(&path).unwrap_or(path.clone()),
+        );
+        let stat = match Fingerprint::stat(&path) {
+            Ok(s) => s,
+            Err(e) => {
+                let s = Skipped {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                };
+                progress.skipped(&s);
+                summary.skipped.push(s);
+                continue;
+            }
+        };
+        present.insert(key.clone());
+        let known = manifest.get(&key).map(|r| r.fingerprint);
+        if known.is_some_and(|k| k.same_stat(&stat)) {
+            summary.unchanged += 1;
+        } else {
+            jobs.push(Job {
+                path,
+                key,
+                stat,
+                known,
+            });
+        }
+    }
+    let gone: Vec<String> = manifest
+        .docs
+        .iter()
+        .map(|d| d.path.clone())
+        .filter(|k| !present.contains(k))
+        .collect();
+    for key in &gone {
+        writer.delete_term(Term::from_field_text(fields.path, key));
+        manifest.remove(key);
+        summary.removed += 1;
+        dirty = true;
+    }
+
+    progress.planned(jobs.len(), jobs.iter().map(|j| j.stat.size).sum());
+    let mut since_commit = 0u64;
+    for batch in jobs.chunks(16) {
+        let outcomes: Vec<Outcome> = {
+            let w = &writer;
+            batch
+                .par_iter()
+                .map(|job| {
+                    let o = index_file(job, &fields, &opts.read, w);
+                    if let Outcome::Skipped(s) = &o {
+                        progress.skipped(s);
+                    }
+                    progress.file_done(&job.key, job.stat.size);
+                    o
+                })
+                .collect()
+        };
+        for (job, outcome) in batch.iter().zip(outcomes) {
+            match outcome {
+                Outcome::Indexed(record, replaced) => {
+                    if replaced {
+                        summary.changed += 1;
+                    } else {
+                        summary.added += 1;
+                    }
+                    summary.bytes += job.stat.size;
+                    since_commit += job.stat.size;
+                    manifest.upsert(record);
+                    dirty = true;
+                }
+                Outcome::Touched(record) => {
+                    summary.unchanged += 1;
+                    manifest.upsert(record);
+                    dirty = true;
+                }
+                Outcome::Skipped(s) => {
+                    // A file that can no longer be read leaves the index.
+                    if job.known.is_some() {
+                        writer.delete_term(Term::from_field_text(fields.path, &job.key));
+                        manifest.remove(&job.key);
+                        summary.removed += 1;
+                        dirty = true;
+                    }
+                    summary.skipped.push(s);
+                }
+            }
+        }
+        if !opts.rebuild && since_commit >= opts.commit_every {
+            commit(&mut writer, &manifest)?;
+            since_commit = 0;
+        }
+    }
+    if dirty {
+        progress.finishing();
+        commit(&mut writer, &manifest)?;
+        writer.wait_merging_threads()?;
+    }
+    summary.documents = manifest.docs.len();
+    summary.passages = manifest.passages();
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+/// Whether the corpus differs from what the index holds: a file added, removed, or with another
+/// size or modification time. Cheap: it reads no file.
+pub fn is_stale(manifest: &Manifest, corpus: &Path) -> Result<bool> {
+    let (files, _) = read::walk(corpus)?;
+    let root = std::fs::canonicalize(corpus).map_err(|e| Error::io(corpus, e))?;
+    if root != manifest.corpus || files.len() != manifest.docs.len() {
+        return Ok(true);
+    }
+    for path in files {
+        let key =
+            manifest::relative_key(&root, &std::fs::canonicalize(&path).unwrap_or(path.clone()));
+        let same = match (manifest.get(&key), Fingerprint::stat(&path)) {
+            (Some(r), Ok(stat)) => r.fingerprint.same_stat(&stat),
+            _ => false,
+        };
+        if !same {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn commit(writer: &mut IndexWriter<TantivyDocument>, manifest: &Manifest) -> Result<()> {
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&manifest.to_payload());
+    prepared.commit()?;
+    Ok(())
+}
+
+/// Reads, parses and hands one file's passages to the writer.
+fn index_file(
+    job: &Job,
+    fields: &Fields,
+    read_opts: &ReadOptions,
+    writer: &IndexWriter<TantivyDocument>,
+) -> Outcome {
+    let bytes = match read_bytes(&job.path, read_opts) {
+        Ok(b) => b,
+        Err(s) => return Outcome::Skipped(s),
+    };
+    let hash = manifest::content_hash(&bytes);
+    let fingerprint = Fingerprint { hash, ..job.stat };
+    let src = match read::decode(&bytes, read_opts.encoding) {
+        Ok(d) => read::SourceText {
+            path: job.path.clone(),
+            name: job
+                .path
+                .file_name()
+                .map_or_else(|| job.key.clone(), |n| n.to_string_lossy().into_owned()),
+            lines: read::split_lines(&d.text),
+            encoding: d.encoding,
+            replaced: d.replaced,
+        },
+        Err(reason) => {
+            return Outcome::Skipped(Skipped {
+                path: job.path.clone(),
+                reason,
+            });
+        }
+    };
+    drop(bytes);
+    let plan = Plan::from_source(&src);
+    let record = record_for(&plan, &job.key, fingerprint);
+    if job.known.is_some_and(|k| k.hash == hash) {
+        return Outcome::Touched(record);
+    }
+    let docs = super::documents(fields, &plan, &job.key, record.id);
+    // The delete takes an earlier opstamp than this file's new passages, so it removes only the
+    // old ones.
+    if job.known.is_some() {
+        writer.delete_term(Term::from_field_text(fields.path, &job.key));
+    }
+    for d in docs {
+        if let Err(e) = writer.add_document(d) {
+            return Outcome::Skipped(Skipped {
+                path: job.path.clone(),
+                reason: format!("index writer failed: {e}"),
+            });
+        }
+    }
+    Outcome::Indexed(record, job.known.is_some())
+}
+
+fn read_bytes(path: &Path, opts: &ReadOptions) -> std::result::Result<Vec<u8>, Skipped> {
+    let skip = |reason: String| Skipped {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| skip(e.to_string()))?;
+    if meta.len() > opts.max_bytes {
+        return Err(skip(format!(
+            "too large to be a plan ({} MB, limit {} MB)",
+            meta.len() / (1024 * 1024),
+            opts.max_bytes / (1024 * 1024)
+        )));
+    }
+    std::fs::read(path).map_err(|e| skip(e.to_string()))
+}
+
+fn record_for(plan: &Plan, key: &str, fingerprint: Fingerprint) -> DocRecord {
+    DocRecord {
+        path: key.to_string(),
+        id: manifest::doc_id(key),
+        file: plan.meta.file.clone(),
+        region: plan.meta.region.clone(),
+        title: plan.meta.title.clone(),
+        period: plan.meta.period.clone(),
+        encoding: plan.encoding.to_string(),
+        fingerprint,
+        passages: plan.passages.len() as u64,
+        chars: plan.chars() as u64,
+        chapters: plan
+            .outline
+            .chapters
+            .iter()
+            .map(|c| ChapterRecord {
+                no: c.no,
+                title: c.title.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Opens the index in `dir`, or creates one there. Returns its manifest if it has one.
+fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, Fields, Option<Manifest>)> {
+    match std::fs::metadata(dir) {
+        Ok(m) if !m.is_dir() => return Err(Error::NotADirectory(dir.to_path_buf())),
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        Err(e) => return Err(Error::io(dir, e)),
+    }
+    if super::exists(dir) {
+        let opened = super::Opened::open(dir);
+        match opened {
+            Ok(o) => return Ok((o.index, o.fields, Some(o.manifest))),
+            Err(e) if !rebuild => return Err(e),
+            Err(_) => clear_index_dir(dir)?,
+        }
+    } else if has_foreign_files(dir)? {
+        return Err(Error::Usage(format!(
+            "{}: not a plansearch index and not empty; refusing to write an index there",
+            dir.display()
+        )));
+    }
+    let (schema, fields) = schema::build();
+    let index = Index::create_in_dir(dir, schema)
+        .map_err(|e| Error::io(dir, std::io::Error::other(e.to_string())))?;
+    Ok((index, fields, None))
+}
+
+/// Files tantivy leaves in an index directory: its metadata, its locks, and segment files named
+/// by a 32-digit hexadecimal id.
+fn is_index_file(name: &str) -> bool {
+    name == "meta.json"
+        || name == ".managed.json"
+        || name.starts_with(".tantivy-") && name.ends_with(".lock")
+        || name
+            .split('.')
+            .next()
+            .is_some_and(|id| id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+fn has_foreign_files(dir: &Path) -> Result<bool> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for e in entries {
+        let e = e.map_err(|e| Error::io(dir, e))?;
+        if !is_index_file(&e.file_name().to_string_lossy()) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Removes a damaged or outdated index's files (and only those) before a rebuild.
+fn clear_index_dir(dir: &Path) -> Result<()> {
+    if has_foreign_files(dir)? {
+        return Err(Error::Usage(format!(
+            "{}: holds files that are not part of an index; refusing to clear it",
+            dir.display()
+        )));
+    }
+    for e in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let path = e.map_err(|e| Error::io(dir, e))?.path();
+        std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(())
+}
+
+/// Takes the index's writer lock, waiting while another process holds it.
+fn acquire_writer(
+    index: &Index,
+    opts: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<IndexWriter<TantivyDocument>> {
+    let budget = opts.memory_mb.max(15 * opts.threads) * 1024 * 1024;
+    let deadline = Instant::now() + opts.lock_wait;
+    let mut told = false;
+    loop {
+        match index.writer_with_num_threads(opts.threads, budget) {
+            Ok(w) => return Ok(w),
+            Err(tantivy::TantivyError::LockFailure(
+                tantivy::directory::error::LockError::LockBusy,
+                _,
+            )) => {
+                if Instant::now() >= deadline {
+                    return Err(Error::IndexBusy(opts.index.clone()));
+                }
+                if !told {
+                    progress.waiting(&opts.index);
+                    told = true;
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_tantivy_files_and_nothing_else() {
+        for name in [
+            "meta.json",
+            ".managed.json",
+            ".tantivy-writer.lock",
+            "0123456789abcdef0123456789abcdef.idx",
+            "0123456789abcdef0123456789abcdef.12.del",
+        ] {
+            assert!(is_index_file(name), "{name}");
+        }
+        for name in ["notes.txt", "plan.md", "meta.json.bak"] {
+            assert!(!is_index_file(name), "{name}");
+        }
+    }
+}

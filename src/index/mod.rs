@@ -1,0 +1,177 @@
+//! Stage 4: the tantivy index of passages.
+//!
+//! Input: [`Plan`]s from the structure and passage stages. Output: an index directory holding
+//! one tantivy document per passage (see [`schema`]) and, in every commit's payload, the
+//! [`Manifest`] of indexed files. [`build::update`] brings an index in line with its corpus;
+//! [`Opened`] is a searchable view of one, read by the query stage.
+
+pub mod build;
+pub mod manifest;
+pub mod schema;
+pub mod tokenize;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::Value;
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
+
+use crate::error::{Error, Result};
+use crate::passage::{HeadingRef, Kind, Passage};
+use crate::plan::Plan;
+pub use manifest::{DocRecord, Manifest};
+use schema::Fields;
+use tokenize::{BIGRAM, BigramTokenizer};
+
+/// Where a passage sits, as stored with it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+struct StoredInfo {
+    kind: Kind,
+    part: Option<HeadingRef>,
+    chapter: Option<HeadingRef>,
+    section: Option<HeadingRef>,
+    path: Vec<String>,
+    line_start: u32,
+    line_end: u32,
+    line_map: Vec<(u32, u32)>,
+}
+
+/// The tantivy documents of a plan's passages. `key` is the file's corpus-relative path.
+pub fn documents(fields: &Fields, plan: &Plan, key: &str, id: u64) -> Vec<TantivyDocument> {
+    let chapter_lines: Vec<usize> = plan.outline.chapters.iter().map(|c| c.line).collect();
+    plan.passages
+        .iter()
+        .map(|p| {
+            let ord = if p.chapter.is_some() {
+                chapter_lines.partition_point(|&l| l <= p.line_start as usize) as u64
+            } else {
+                0
+            };
+            let info = StoredInfo {
+                kind: p.kind,
+                part: p.part.clone(),
+                chapter: p.chapter.clone(),
+                section: p.section.clone(),
+                path: p.path.clone(),
+                line_start: p.line_start,
+                line_end: p.line_end,
+                line_map: p.line_map.clone(),
+            };
+            let mut doc = TantivyDocument::new();
+            doc.add_text(fields.chars, &p.text);
+            doc.add_text(fields.words, &p.text);
+            doc.add_text(fields.text, &p.text);
+            doc.add_bytes(
+                fields.info,
+                &serde_json::to_vec(&info).expect("passage info serialises"),
+            );
+            doc.add_text(fields.path, key);
+            doc.add_u64(fields.doc, id);
+            if let Some(no) = p.chapter.as_ref().and_then(|c| c.no) {
+                doc.add_u64(fields.chapter, u64::from(no));
+            }
+            doc.add_u64(fields.chapter_ord, ord);
+            doc
+        })
+        .collect()
+}
+
+/// A passage read back from the index.
+pub fn passage_from_doc(fields: &Fields, doc: &TantivyDocument) -> Result<Passage> {
+    let text = doc
+        .get_first(fields.text)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string();
+    let info = doc
+        .get_first(fields.info)
+        .and_then(|v| v.as_bytes())
+        .unwrap_or_default();
+    let info: StoredInfo = serde_json::from_slice(info).map_err(|e| Error::IndexDamaged {
+        path: PathBuf::from("?"),
+        reason: format!("a stored passage is unreadable ({e})"),
+    })?;
+    Ok(Passage {
+        kind: info.kind,
+        part: info.part,
+        chapter: info.chapter,
+        section: info.section,
+        path: info.path,
+        line_start: info.line_start,
+        line_end: info.line_end,
+        text,
+        line_map: info.line_map,
+    })
+}
+
+/// Whether a directory holds a tantivy index.
+pub fn exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+/// Registers the tokenizers an index needs to be written. Reading needs none: queries build
+/// their terms directly.
+pub fn register_tokenizers(index: &Index, jieba: std::sync::Arc<jieba_rs::Jieba>) {
+    let m = index.tokenizers();
+    m.register(BIGRAM, BigramTokenizer);
+    m.register(tokenize::JIEBA, tokenize::JiebaTokenizer::new(jieba));
+}
+
+/// An index opened for searching: its searcher, fields and manifest.
+pub struct Opened {
+    pub dir: PathBuf,
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    pub manifest: Manifest,
+}
+
+impl Opened {
+    /// Opens the index in `dir`, or says clearly why it cannot be searched.
+    pub fn open(dir: &Path) -> Result<Opened> {
+        let damaged = |reason: String| Error::IndexDamaged {
+            path: dir.to_path_buf(),
+            reason,
+        };
+        match std::fs::metadata(dir) {
+            Ok(m) if !m.is_dir() => return Err(Error::NotADirectory(dir.to_path_buf())),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::NoIndex(dir.to_path_buf()));
+            }
+            Err(e) => return Err(Error::io(dir, e)),
+        }
+        if !exists(dir) {
+            return Err(Error::NoIndex(dir.to_path_buf()));
+        }
+        let index = Index::open_in_dir(dir).map_err(|e| damaged(e.to_string()))?;
+        let fields = schema::fields(&index.schema())
+            .ok_or_else(|| damaged("it was built by another version of plansearch".into()))?;
+        let metas = index.load_metas().map_err(|e| damaged(e.to_string()))?;
+        let manifest = match metas.payload.as_deref() {
+            Some(p) => Manifest::from_payload(p).map_err(damaged)?,
+            None => return Err(damaged("it has no manifest".into())),
+        };
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| damaged(e.to_string()))?;
+        Ok(Opened {
+            dir: dir.to_path_buf(),
+            index,
+            reader,
+            fields,
+            manifest,
+        })
+    }
+
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// The manifest record of a document id.
+    pub fn doc(&self, id: u64) -> Option<&DocRecord> {
+        self.manifest.by_id(id)
+    }
+}

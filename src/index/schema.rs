@@ -1,0 +1,97 @@
+//! The index schema: one tantivy document per passage.
+//!
+//! | field | what | how |
+//! |---|---|---|
+//! | `chars` | the text as character bigrams | positions (character indices), no norms: exact matching |
+//! | `words` | the text as jieba words | frequencies and norms: BM25 |
+//! | `text` | the normalised text | stored |
+//! | `info` | location and context (JSON) | stored |
+//! | `path` | the file's path in the corpus | indexed as one term: deletes and `--file` |
+//! | `doc` | the document's id | indexed, fast: filters and per-document counts |
+//! | `chapter` | the chapter number | indexed: `--chapter` |
+//! | `chapter_ord` | the chapter's place in the outline | fast: per-chapter counts |
+
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+use super::tokenize::{BIGRAM, JIEBA};
+
+/// The index format this build writes and reads. An index of another format must be rebuilt.
+pub const FORMAT: u32 = 1;
+
+/// The schema's fields.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub chars: Field,
+    pub words: Field,
+    pub text: Field,
+    pub info: Field,
+    pub path: Field,
+    pub doc: Field,
+    pub chapter: Field,
+    pub chapter_ord: Field,
+}
+
+/// Builds the schema.
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let chars = b.add_text_field(
+        "chars",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(BIGRAM)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions)
+                .set_fieldnorms(false),
+        ),
+    );
+    let words = b.add_text_field(
+        "words",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(JIEBA)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        ),
+    );
+    let text = b.add_text_field("text", STORED);
+    let info = b.add_bytes_field("info", STORED);
+    let path = b.add_text_field("path", STRING);
+    let doc = b.add_u64_field("doc", INDEXED | FAST);
+    let chapter = b.add_u64_field("chapter", INDEXED);
+    let chapter_ord = b.add_u64_field("chapter_ord", FAST);
+    let fields = Fields {
+        chars,
+        words,
+        text,
+        info,
+        path,
+        doc,
+        chapter,
+        chapter_ord,
+    };
+    (b.build(), fields)
+}
+
+/// Finds the fields in an opened index's schema; `None` if the index was built with another
+/// schema.
+pub fn fields(schema: &Schema) -> Option<Fields> {
+    let (expected, _) = build();
+    if schema.fields().count() != expected.fields().count() {
+        return None;
+    }
+    let f = |name: &str| {
+        let field = schema.get_field(name).ok()?;
+        let want = expected.get_field(name).ok()?;
+        (schema.get_field_entry(field) == expected.get_field_entry(want)).then_some(field)
+    };
+    Some(Fields {
+        chars: f("chars")?,
+        words: f("words")?,
+        text: f("text")?,
+        info: f("info")?,
+        path: f("path")?,
+        doc: f("doc")?,
+        chapter: f("chapter")?,
+        chapter_ord: f("chapter_ord")?,
+    })
+}

@@ -1,0 +1,14 @@
+//! Stage 5: answering queries from the index.
+//!
+//! Input: a query string and an [`crate::index::Opened`] index. Output: data — ranked hits,
+//! counts, concordance lines — for the present stage to render. Exact matching ([`exact`]) never
+//! depends on word segmentation; words ([`words`]) serve ranking and the lower tiers.
+
+pub mod exact;
+pub mod highlight;
+pub mod parse;
+pub mod search;
+pub mod words;
+
+pub use parse::{Query, parse};
+pub use search::{Filters, Hit, MatchKind, SearchResults, search};

@@ -1,0 +1,446 @@
+//! Ranked search: passages that contain the whole query string first, then passages with all
+//! its words (closest together first), then passages with some of them.
+//!
+//! Which tier a passage belongs to is decided by exact matching ([`ExactQuery`]), never by how
+//! jieba happened to segment it; BM25 over jieba words orders passages within a tier. Each tier
+//! is one tantivy boolean query — its tier condition, the filters and exclusions as required
+//! clauses, the query's words as scoring clauses — and a lower tier is only searched when the
+//! tiers above it leave room under the limit. Search returns hits; it never prints.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query as TantivyQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument};
+
+use super::exact::ExactQuery;
+use super::highlight::{merged_ranges, proximity};
+use super::parse::{Conjunction, Query};
+use super::words;
+use crate::error::{Error, Result};
+use crate::index::{DocRecord, Opened, passage_from_doc};
+use crate::passage::Passage;
+
+/// Restrictions on where to search. Empty lists restrict nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Keep documents whose region contains one of these.
+    pub regions: Vec<String>,
+    /// Keep documents whose file name, stem or corpus path is one of these.
+    pub files: Vec<String>,
+    /// Keep passages in the chapter with this number.
+    pub chapter: Option<u32>,
+}
+
+/// How a hit matched the query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchKind {
+    /// The passage contains the whole query string.
+    Exact,
+    /// It contains every word of the query, not as one string.
+    All,
+    /// It contains some of the words.
+    Partial,
+}
+
+impl MatchKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchKind::Exact => "exact",
+            MatchKind::All => "all",
+            MatchKind::Partial => "partial",
+        }
+    }
+}
+
+/// One ranked passage.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// 1-based rank.
+    pub rank: usize,
+    pub score: f32,
+    pub kind: MatchKind,
+    pub doc: DocRecord,
+    pub passage: Passage,
+    /// Character ranges of the matched strings in `passage.text`.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// The outcome of a search.
+#[derive(Debug, Clone)]
+pub struct SearchResults {
+    pub hits: Vec<Hit>,
+    /// Passages that contain the whole query string (after filters and exclusions).
+    pub exact: usize,
+    /// Passages with all the words, not as one string; `None` if that tier was not needed.
+    pub all: Option<usize>,
+    /// Passages with some of the words; `None` if that tier was not needed.
+    pub partial: Option<usize>,
+    /// The words the query was split into, for ranking and the lower tiers.
+    pub words: Vec<String>,
+}
+
+/// Searches the index.
+pub fn search(
+    idx: &Opened,
+    query: &Query,
+    filters: &Filters,
+    limit: usize,
+) -> Result<SearchResults> {
+    let limit = limit.max(1);
+    let searcher = idx.searcher();
+    let plan = Plan::new(idx, &searcher, query, filters)?;
+
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut exact = 0;
+    if let Some(q) = plan.tier_query(MatchKind::Exact) {
+        let (top, count) =
+            searcher.search(&q, &(TopDocs::with_limit(limit).order_by_score(), Count))?;
+        exact = count;
+        for (score, addr) in top {
+            hits.push(plan.hit(&searcher, addr, score, MatchKind::Exact)?);
+        }
+    }
+    let mut results = SearchResults {
+        hits: Vec::new(),
+        exact,
+        all: None,
+        partial: None,
+        words: plan.words.clone(),
+    };
+    for kind in [MatchKind::All, MatchKind::Partial] {
+        if hits.len() >= limit || !query.has_words() {
+            break;
+        }
+        let Some(q) = plan.tier_query(kind) else {
+            continue;
+        };
+        // Take a pool by BM25, then order it by how well the words match together.
+        let room = limit - hits.len();
+        let pool = (room * 5).max(50);
+        let (top, count) =
+            searcher.search(&q, &(TopDocs::with_limit(pool).order_by_score(), Count))?;
+        let mut tier: Vec<Hit> = top
+            .into_iter()
+            .map(|(score, addr)| plan.hit(&searcher, addr, score, kind))
+            .collect::<Result<_>>()?;
+        for h in &mut tier {
+            h.score += plan.closeness(h);
+        }
+        tier.sort_by(|a, b| b.score.total_cmp(&a.score));
+        tier.truncate(room);
+        hits.extend(tier);
+        match kind {
+            MatchKind::All => results.all = Some(count),
+            _ => results.partial = Some(count),
+        }
+    }
+    for (k, h) in hits.iter_mut().enumerate() {
+        h.rank = k + 1;
+    }
+    results.hits = hits;
+    Ok(results)
+}
+
+/// A query resolved against an index: its conjunctions, words and filters.
+struct Plan<'a> {
+    idx: &'a Opened,
+    conjunctions: Vec<Conjunction>,
+    /// The words of each conjunction (bare words split, phrases kept whole).
+    conj_words: Vec<Vec<String>>,
+    /// Every distinct word, for BM25.
+    words: Vec<String>,
+    filter: Option<Box<dyn TantivyQuery>>,
+    excluded: Vec<String>,
+}
+
+impl<'a> Plan<'a> {
+    fn new(
+        idx: &'a Opened,
+        searcher: &Searcher,
+        query: &Query,
+        filters: &Filters,
+    ) -> Result<Plan<'a>> {
+        let f = &idx.fields;
+        let total = searcher.num_docs();
+        let df = |w: &str| {
+            searcher
+                .doc_freq(&Term::from_field_text(f.words, w))
+                .unwrap_or(0)
+        };
+        let conjunctions = query.conjunctions();
+        let mut words: Vec<String> = Vec::new();
+        let mut conj_words = Vec::new();
+        for c in &conjunctions {
+            let mut cw: Vec<String> = Vec::new();
+            for w in &c.words {
+                for piece in words::segment(w, &df, total) {
+                    if !cw.contains(&piece) {
+                        cw.push(piece);
+                    }
+                }
+            }
+            for w in cw.iter().chain(
+                c.phrases
+                    .iter()
+                    .flat_map(|p| words::segment(p, &df, total))
+                    .collect::<Vec<_>>()
+                    .iter(),
+            ) {
+                if !words.contains(w) {
+                    words.push(w.clone());
+                }
+            }
+            conj_words.push(cw);
+        }
+        let filter = filter_query(idx, filters)?;
+        let excluded = query
+            .excluded
+            .iter()
+            .map(|t| t.text().to_string())
+            .collect();
+        Ok(Plan {
+            idx,
+            conjunctions,
+            conj_words,
+            words,
+            filter,
+            excluded,
+        })
+    }
+
+    fn exact(&self, text: &str, boost: f32) -> Box<dyn TantivyQuery> {
+        let q = Box::new(ExactQuery::new(self.idx.fields.chars, text));
+        if boost == 1.0 {
+            q
+        } else {
+            Box::new(BoostQuery::new(q, boost))
+        }
+    }
+
+    /// A conjunction's condition for a tier, phrases always required.
+    fn condition(&self, k: usize, kind: MatchKind) -> Option<Box<dyn TantivyQuery>> {
+        let c = &self.conjunctions[k];
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = c
+            .phrases
+            .iter()
+            .map(|p| (Occur::Must, self.exact(p, 0.5)))
+            .collect();
+        let words = &self.conj_words[k];
+        match kind {
+            MatchKind::Exact => {
+                if let Some(whole) = c.whole() {
+                    clauses.push((Occur::Must, self.exact(&whole, 1.0)));
+                }
+            }
+            MatchKind::All => {
+                if words.is_empty() {
+                    return None;
+                }
+                clauses.extend(words.iter().map(|w| (Occur::Must, self.exact(w, 0.2))));
+            }
+            MatchKind::Partial => {
+                let useful: Vec<&String> = words
+                    .iter()
+                    .filter(|w| w.chars().count() > 1 || words.len() == 1)
+                    .collect();
+                if useful.is_empty() {
+                    return None;
+                }
+                let any: Vec<(Occur, Box<dyn TantivyQuery>)> = useful
+                    .iter()
+                    .map(|w| (Occur::Should, self.exact(w, 0.2)))
+                    .collect();
+                clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+            }
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// Passages in any conjunction's condition for `kind`.
+    fn any_condition(&self, kind: MatchKind) -> Option<Box<dyn TantivyQuery>> {
+        let alternatives: Vec<(Occur, Box<dyn TantivyQuery>)> = (0..self.conjunctions.len())
+            .filter_map(|k| self.condition(k, kind))
+            .map(|q| (Occur::Should, q))
+            .collect();
+        (!alternatives.is_empty())
+            .then(|| Box::new(BooleanQuery::new(alternatives)) as Box<dyn TantivyQuery>)
+    }
+
+    /// The query for one tier: its condition, not the tiers above, filters, exclusions, BM25.
+    /// `None` if the query has no condition for this tier.
+    fn tier_query(&self, kind: MatchKind) -> Option<BooleanQuery> {
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> =
+            vec![(Occur::Must, self.any_condition(kind)?)];
+        for above in [MatchKind::Exact, MatchKind::All] {
+            if above < kind {
+                if let Some(c) = self.any_condition(above) {
+                    clauses.push((Occur::MustNot, c));
+                }
+            }
+        }
+        if let Some(f) = &self.filter {
+            clauses.push((Occur::Must, f.box_clone()));
+        }
+        for x in &self.excluded {
+            clauses.push((Occur::MustNot, self.exact(x, 1.0)));
+        }
+        for w in &self.words {
+            let term = Term::from_field_text(self.idx.fields.words, w);
+            clauses.push((
+                Occur::Should,
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+            ));
+        }
+        Some(BooleanQuery::new(clauses))
+    }
+
+    /// Builds a hit from a document address.
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        addr: DocAddress,
+        score: f32,
+        kind: MatchKind,
+    ) -> Result<Hit> {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let mut passage = passage_from_doc(&self.idx.fields, &doc)?;
+        let id = searcher
+            .segment_reader(addr.segment_ord)
+            .fast_fields()
+            .u64("doc")?
+            .first(addr.doc_id)
+            .unwrap_or_default();
+        let record = self
+            .idx
+            .doc(id)
+            .cloned()
+            .ok_or_else(|| Error::IndexDamaged {
+                path: self.idx.dir.clone(),
+                reason: "a passage belongs to no indexed document".into(),
+            })?;
+        let needles: Vec<String> = match kind {
+            MatchKind::Exact => self
+                .conjunctions
+                .iter()
+                .flat_map(|c| c.whole().into_iter().chain(c.phrases.iter().cloned()))
+                .collect(),
+            _ => self
+                .words
+                .iter()
+                .cloned()
+                .chain(self.conjunctions.iter().flat_map(|c| c.phrases.clone()))
+                .collect(),
+        };
+        let highlights = merged_ranges(&passage.text, needles.iter().map(String::as_str));
+        passage.text.shrink_to_fit();
+        Ok(Hit {
+            rank: 0,
+            score,
+            kind,
+            doc: record,
+            passage,
+            highlights,
+        })
+    }
+
+    /// A bonus for all-words and partial hits: how close together, and how many, of the words
+    /// of the best-fitting conjunction the passage holds.
+    fn closeness(&self, hit: &Hit) -> f32 {
+        self.conj_words
+            .iter()
+            .map(|words| {
+                let present: Vec<String> = words
+                    .iter()
+                    .filter(|w| hit.passage.text.contains(w.as_str()))
+                    .cloned()
+                    .collect();
+                let coverage = present.len() as f32 / words.len().max(1) as f32;
+                2.0 * coverage + 2.0 * proximity(&hit.passage.text, &present)
+            })
+            .fold(0.0, f32::max)
+    }
+}
+
+/// The filters as one query over document ids and chapter numbers, or an error naming a filter
+/// that matches no indexed document.
+fn filter_query(idx: &Opened, filters: &Filters) -> Result<Option<Box<dyn TantivyQuery>>> {
+    let f = &idx.fields;
+    let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+    if !filters.regions.is_empty() || !filters.files.is_empty() {
+        let mut ids: HashSet<u64> = idx.manifest.docs.iter().map(|d| d.id).collect();
+        if !filters.regions.is_empty() {
+            let keep: HashSet<u64> = idx
+                .manifest
+                .docs
+                .iter()
+                .filter(|d| {
+                    filters
+                        .regions
+                        .iter()
+                        .any(|r| d.region.contains(r.as_str()))
+                })
+                .map(|d| d.id)
+                .collect();
+            if keep.is_empty() {
+                return Err(Error::Usage(format!(
+                    "--region {}: no indexed document's region contains it",
+                    filters.regions.join(", ")
+                )));
+            }
+            ids.retain(|i| keep.contains(i));
+        }
+        if !filters.files.is_empty() {
+            let keep: HashSet<u64> = idx
+                .manifest
+                .docs
+                .iter()
+                .filter(|d| filters.files.iter().any(|name| file_matches(d, name)))
+                .map(|d| d.id)
+                .collect();
+            if keep.is_empty() {
+                return Err(Error::Usage(format!(
+                    "--file {}: no indexed document has that name",
+                    filters.files.join(", ")
+                )));
+            }
+            ids.retain(|i| keep.contains(i));
+        }
+        let mut ids: Vec<u64> = ids.into_iter().collect();
+        ids.sort_unstable();
+        let any: Vec<(Occur, Box<dyn TantivyQuery>)> = ids
+            .into_iter()
+            .map(|id| {
+                let q: Box<dyn TantivyQuery> = Box::new(TermQuery::new(
+                    Term::from_field_u64(f.doc, id),
+                    IndexRecordOption::Basic,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        // No document left (two filters that exclude each other) is an empty result, not an error.
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+    }
+    if let Some(ch) = filters.chapter {
+        let term = Term::from_field_u64(f.chapter, u64::from(ch));
+        clauses.push((
+            Occur::Must,
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+        ));
+    }
+    Ok(
+        (!clauses.is_empty())
+            .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn TantivyQuery>),
+    )
+}
+
+/// Whether `name` names this document: its file name, its stem, or its path in the corpus.
+pub fn file_matches(d: &DocRecord, name: &str) -> bool {
+    let stem = std::path::Path::new(&d.file)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned());
+    d.file == name || d.path == name || stem.as_deref() == Some(name)
+}
