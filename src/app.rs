@@ -4,7 +4,8 @@ use std::process::ExitCode;
 
 use crate::cmd;
 use crate::cmd::{
-    docs::DocsConfig, index::IndexConfig, outline::OutlineConfig, search::SearchConfig,
+    compare::CompareConfig, docs::DocsConfig, index::IndexConfig, kwic::KwicConfig,
+    outline::OutlineConfig, search::SearchConfig,
 };
 
 /// The resolved configuration of one run.
@@ -20,6 +21,8 @@ pub enum Command {
     Docs(DocsConfig),
     Index(IndexConfig),
     Search(SearchConfig),
+    Compare(CompareConfig),
+    Kwic(KwicConfig),
 }
 
 /// How a successful run ended: with results, or with none.
@@ -46,6 +49,8 @@ pub fn run(config: &Config) -> crate::Result<Outcome> {
         Command::Docs(c) => cmd::docs::run(c),
         Command::Index(c) => cmd::index::run(c),
         Command::Search(c) => cmd::search::run(c),
+        Command::Compare(c) => cmd::compare::run(c),
+        Command::Kwic(c) => cmd::kwic::run(c),
     }
 }
 

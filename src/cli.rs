@@ -6,12 +6,17 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::app::{Command, Config};
+use crate::cmd::compare::{CompareConfig, Format};
+use crate::cmd::kwic::KwicConfig;
 use crate::cmd::{
     DEFAULT_CORPUS, DEFAULT_INDEX, IndexLocation, docs::DocsConfig, index::IndexConfig,
     outline::OutlineConfig, search::SearchConfig,
 };
 use crate::present::color::{ColorChoice, Palette};
+use crate::present::compare::CsvTable;
 use crate::query::Filters;
+use crate::query::compare::SortKey;
+use crate::query::kwic::KwicSort;
 use crate::read::{self, ReadOptions};
 
 /// 规划纲要全文检索: full-text search and wording comparison for Chinese government plans.
@@ -41,6 +46,130 @@ enum CliCommand {
     Index(IndexArgs),
     /// Find the passages that say something, ranked, with their plan, 章 › 节 and lines.
     Search(SearchArgs),
+    /// Compare how often and where each plan uses terms, with their best passages side by side.
+    Compare(CompareArgs),
+    /// A concordance: every occurrence in context, aligned; or the words around the term.
+    Kwic(KwicArgs),
+}
+
+/// Restrictions shared by compare and kwic.
+#[derive(Debug, Args)]
+struct DocFilter {
+    /// Only documents whose region contains R (repeatable).
+    #[arg(long = "region", value_name = "R")]
+    regions: Vec<String>,
+    /// Only the file F: its name, stem or path in the corpus (repeatable).
+    #[arg(long = "file", value_name = "F")]
+    files: Vec<String>,
+}
+
+/// Machine-readable output.
+#[derive(Debug, Args)]
+#[group(multiple = false)]
+struct Machine {
+    /// Write JSON.
+    #[arg(long)]
+    json: bool,
+    /// Write CSV with a header line.
+    #[arg(long)]
+    csv: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CompareSort {
+    Rate,
+    Count,
+    Passages,
+    Chars,
+    Region,
+    File,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CsvTableArg {
+    Distribution,
+    Chapters,
+    Passages,
+}
+
+#[derive(Debug, Args)]
+struct CompareArgs {
+    /// One or more terms; each is matched exactly (several give a document × term matrix).
+    #[arg(required = true)]
+    queries: Vec<String>,
+    #[command(flatten)]
+    location: Location,
+    #[command(flatten)]
+    filter: DocFilter,
+    /// Order of the rows, by the first term.
+    #[arg(long, value_enum, default_value_t = CompareSort::Rate)]
+    sort: CompareSort,
+    /// Best passages to show per document.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    per: usize,
+    #[command(flatten)]
+    machine: Machine,
+    /// With --csv: which table.
+    #[arg(long, value_enum, default_value_t = CsvTableArg::Distribution)]
+    table: CsvTableArg,
+    /// Colour: auto, always, never.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    color: ColorWhen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum KwicSortArg {
+    Position,
+    Doc,
+    Left,
+    Right,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum GroupBy {
+    Doc,
+}
+
+#[derive(Debug, Args)]
+struct KwicArgs {
+    /// The term, matched exactly.
+    query: String,
+    #[command(flatten)]
+    location: Location,
+    #[command(flatten)]
+    filter: DocFilter,
+    /// Context on each side, in display columns (a Chinese character is two).
+    #[arg(long, default_value_t = 30, value_name = "N")]
+    width: usize,
+    /// Order of the lines.
+    #[arg(long, value_enum, default_value_t = KwicSortArg::Position)]
+    sort: KwicSortArg,
+    /// Group the lines by document.
+    #[arg(long, value_enum, value_name = "doc")]
+    group_by: Option<GroupBy>,
+    /// List the most frequent words just before and after the term, with the documents using each.
+    #[arg(long)]
+    contexts: bool,
+    /// With --contexts: words to list on each side.
+    #[arg(long, default_value_t = 15, value_name = "N")]
+    top: usize,
+    #[command(flatten)]
+    machine: Machine,
+    /// Colour: auto, always, never.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    color: ColorWhen,
+}
+
+impl Machine {
+    fn format(&self, table: CsvTable) -> Format {
+        if self.json {
+            Format::Json
+        } else if self.csv {
+            Format::Csv(table)
+        } else {
+            Format::Human
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -131,6 +260,14 @@ impl From<ColorWhen> for ColorChoice {
     }
 }
 
+/// Colour only for people: never in JSON or CSV.
+fn palette_for(format: Format, color: ColorWhen) -> Palette {
+    match format {
+        Format::Human => Palette::resolve(color.into()),
+        _ => Palette::plain(),
+    }
+}
+
 impl Cli {
     /// Resolves the arguments into the configuration the program runs with.
     pub fn into_config(self) -> crate::Result<Config> {
@@ -181,6 +318,66 @@ impl Cli {
                     Palette::resolve(a.color.into())
                 },
             }),
+            CliCommand::Compare(a) => {
+                let table = match a.table {
+                    CsvTableArg::Distribution => CsvTable::Distribution,
+                    CsvTableArg::Chapters => CsvTable::Chapters,
+                    CsvTableArg::Passages => CsvTable::Passages,
+                };
+                let format = a.machine.format(table);
+                Command::Compare(CompareConfig {
+                    queries: a.queries,
+                    location: IndexLocation {
+                        index: a.location.index,
+                        corpus: a.location.corpus,
+                        read,
+                    },
+                    filters: Filters {
+                        regions: a.filter.regions,
+                        files: a.filter.files,
+                        chapter: None,
+                    },
+                    sort: match a.sort {
+                        CompareSort::Rate => SortKey::Rate,
+                        CompareSort::Count => SortKey::Count,
+                        CompareSort::Passages => SortKey::Passages,
+                        CompareSort::Chars => SortKey::Chars,
+                        CompareSort::Region => SortKey::Region,
+                        CompareSort::File => SortKey::File,
+                    },
+                    per: a.per,
+                    format,
+                    palette: palette_for(format, a.color),
+                })
+            }
+            CliCommand::Kwic(a) => {
+                let format = a.machine.format(CsvTable::Distribution);
+                Command::Kwic(KwicConfig {
+                    query: a.query,
+                    location: IndexLocation {
+                        index: a.location.index,
+                        corpus: a.location.corpus,
+                        read,
+                    },
+                    filters: Filters {
+                        regions: a.filter.regions,
+                        files: a.filter.files,
+                        chapter: None,
+                    },
+                    width: a.width,
+                    sort: match a.sort {
+                        KwicSortArg::Position => KwicSort::Position,
+                        KwicSortArg::Doc => KwicSort::Doc,
+                        KwicSortArg::Left => KwicSort::Left,
+                        KwicSortArg::Right => KwicSort::Right,
+                    },
+                    group_by_doc: a.group_by.is_some(),
+                    contexts: a.contexts,
+                    top: a.top,
+                    format,
+                    palette: palette_for(format, a.color),
+                })
+            }
         };
         Ok(Config { command })
     }

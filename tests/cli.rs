@@ -3,6 +3,7 @@
 mod util;
 
 mod commands;
+mod compare;
 mod index;
 mod search;
 mod structure;

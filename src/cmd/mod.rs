@@ -1,8 +1,10 @@
 //! One module per subcommand, each with a config struct and a `run` entry point; and the one
 //! place where query commands find their index, building or updating it when needed.
 
+pub mod compare;
 pub mod docs;
 pub mod index;
+pub mod kwic;
 pub mod outline;
 pub mod search;
 

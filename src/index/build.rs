@@ -365,6 +365,7 @@ fn record_for(plan: &Plan, key: &str, fingerprint: Fingerprint) -> DocRecord {
             .map(|c| ChapterRecord {
                 no: c.no,
                 title: c.title.clone(),
+                label: c.label.clone(),
             })
             .collect(),
     }

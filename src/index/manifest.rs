@@ -45,11 +45,22 @@ pub struct DocRecord {
     pub chapters: Vec<ChapterRecord>,
 }
 
+impl DocRecord {
+    /// The chapter at 1-based place `ord` in the outline; `None` for 0 (before any chapter).
+    pub fn chapter(&self, ord: u64) -> Option<&ChapterRecord> {
+        (ord as usize)
+            .checked_sub(1)
+            .and_then(|i| self.chapters.get(i))
+    }
+}
+
 /// A chapter as the manifest records it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ChapterRecord {
     pub no: Option<u32>,
     pub title: Option<String>,
+    /// 第三章, 前言.
+    pub label: String,
 }
 
 /// A file's size, modification time and content hash.
@@ -125,11 +136,6 @@ impl Manifest {
             .binary_search_by(|d| d.path.as_str().cmp(path))
             .ok()
             .map(|i| &self.docs[i])
-    }
-
-    /// The record of a document, by id.
-    pub fn by_id(&self, id: u64) -> Option<&DocRecord> {
-        self.docs.iter().find(|d| d.id == id)
     }
 
     /// Inserts or replaces a record, keeping the list sorted.

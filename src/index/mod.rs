@@ -124,6 +124,8 @@ pub struct Opened {
     pub reader: IndexReader,
     pub fields: Fields,
     pub manifest: Manifest,
+    /// Position in `manifest.docs` of each document id.
+    by_id: std::collections::HashMap<u64, usize>,
 }
 
 impl Opened {
@@ -157,12 +159,19 @@ impl Opened {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e: tantivy::TantivyError| damaged(e.to_string()))?;
+        let by_id = manifest
+            .docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id, i))
+            .collect();
         Ok(Opened {
             dir: dir.to_path_buf(),
             index,
             reader,
             fields,
             manifest,
+            by_id,
         })
     }
 
@@ -172,6 +181,6 @@ impl Opened {
 
     /// The manifest record of a document id.
     pub fn doc(&self, id: u64) -> Option<&DocRecord> {
-        self.manifest.by_id(id)
+        self.by_id.get(&id).map(|&i| &self.manifest.docs[i])
     }
 }

@@ -2,7 +2,9 @@
 //! Printers receive finished data — outlines, hits, counts — and never search themselves.
 
 pub mod color;
+pub mod compare;
 pub mod docs;
+pub mod kwic;
 pub mod outline;
 pub mod progress;
 pub mod search;

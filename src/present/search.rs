@@ -155,7 +155,7 @@ mod tests {
             snippet("优化营商环境", &[(2, 6)], p),
             "优化\x1b[1;31m营商环境\x1b[0m"
         );
-        let long = "甲".repeat(100) + "营商环境" + &"乙".repeat(100);
+        let long = "甲".repeat(100) + "营商环境" + &"乙".repeat(200);
         let s = snippet(&long, &[(100, 104)], Palette::plain());
         assert!(s.starts_with('…') && s.ends_with('…'));
         assert_eq!(s.chars().count(), SNIPPET + 2);

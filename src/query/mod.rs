@@ -4,11 +4,16 @@
 //! counts, concordance lines — for the present stage to render. Exact matching ([`exact`]) never
 //! depends on word segmentation; words ([`words`]) serve ranking and the lower tiers.
 
+pub mod compare;
 pub mod exact;
+pub mod filter;
 pub mod highlight;
+pub mod kwic;
 pub mod parse;
+pub mod scan;
 pub mod search;
 pub mod words;
 
+pub use filter::Filters;
 pub use parse::{Query, parse};
-pub use search::{Filters, Hit, MatchKind, SearchResults, search};
+pub use search::{Hit, MatchKind, SearchResults, search};

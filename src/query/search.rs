@@ -7,32 +7,22 @@
 //! clauses, the query's words as scoring clauses — and a lower tier is only searched when the
 //! tiers above it leave room under the limit. Search returns hits; it never prints.
 
-use std::collections::HashSet;
-
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
+use std::collections::HashMap;
+
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query as TantivyQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Term};
-use tantivy::{DocAddress, Searcher, TantivyDocument};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
 
 use super::exact::ExactQuery;
+use super::filter::Filters;
 use super::highlight::{merged_ranges, proximity};
 use super::parse::{Conjunction, Query};
 use super::words;
 use crate::error::{Error, Result};
 use crate::index::{DocRecord, Opened, passage_from_doc};
-use crate::passage::Passage;
-
-/// Restrictions on where to search. Empty lists restrict nothing.
-#[derive(Debug, Clone, Default)]
-pub struct Filters {
-    /// Keep documents whose region contains one of these.
-    pub regions: Vec<String>,
-    /// Keep documents whose file name, stem or corpus path is one of these.
-    pub files: Vec<String>,
-    /// Keep passages in the chapter with this number.
-    pub chapter: Option<u32>,
-}
+use crate::passage::{Kind, Passage};
 
 /// How a hit matched the query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -145,6 +135,138 @@ pub fn search(
     Ok(results)
 }
 
+/// For each document, its best `per` passages on the query: those containing the whole query
+/// string or, in a document with none, those containing all its words. Ranked as [`search`]
+/// ranks within a tier.
+pub fn best_per_document(
+    idx: &Opened,
+    query: &Query,
+    filters: &Filters,
+    per: usize,
+) -> Result<HashMap<u64, Vec<Hit>>> {
+    let searcher = idx.searcher();
+    let plan = Plan::new(idx, &searcher, query, filters)?;
+    let mut out: HashMap<u64, Vec<Hit>> = HashMap::new();
+    // All words stand in for the whole string only when there are several of them.
+    let tiers: &[MatchKind] = if plan.conj_words.iter().all(|w| w.len() >= 2) {
+        &[MatchKind::Exact, MatchKind::All]
+    } else {
+        &[MatchKind::Exact]
+    };
+    for &kind in tiers {
+        let Some(q) = plan.tier_query(kind) else {
+            continue;
+        };
+        // A few more than asked, so that paragraphs can be preferred to bare headings.
+        let best = searcher.search(
+            &q,
+            &BestPerDoc {
+                per: per.max(1) + 3,
+            },
+        )?;
+        for (doc, found) in best {
+            if out.contains_key(&doc) {
+                continue;
+            }
+            let mut hits: Vec<Hit> = found
+                .into_iter()
+                .map(|(score, addr)| plan.hit(&searcher, addr, score, kind))
+                .collect::<Result<_>>()?;
+            if kind == MatchKind::All {
+                for h in &mut hits {
+                    h.score += plan.closeness(h);
+                }
+            }
+            // Read side by side, a sentence says more than a heading that merely names the topic.
+            hits.sort_by(|a, b| {
+                (a.passage.kind == Kind::Heading)
+                    .cmp(&(b.passage.kind == Kind::Heading))
+                    .then(b.score.total_cmp(&a.score))
+            });
+            hits.truncate(per.max(1));
+            for (k, h) in hits.iter_mut().enumerate() {
+                h.rank = k + 1;
+            }
+            out.insert(doc, hits);
+        }
+    }
+    Ok(out)
+}
+
+/// Collects the best `per` passages of each document, by score.
+struct BestPerDoc {
+    per: usize,
+}
+
+type Best = HashMap<u64, Vec<(f32, DocAddress)>>;
+
+fn keep_best(list: &mut Vec<(f32, DocAddress)>, per: usize) {
+    list.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    list.truncate(per);
+}
+
+impl Collector for BestPerDoc {
+    type Fruit = Best;
+    type Child = BestPerDocSegment;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<BestPerDocSegment> {
+        Ok(BestPerDocSegment {
+            segment,
+            per: self.per,
+            doc: reader.fast_fields().u64("doc")?,
+            best: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Best>) -> tantivy::Result<Best> {
+        let mut all: Best = HashMap::new();
+        for fruit in fruits {
+            for (doc, list) in fruit {
+                all.entry(doc).or_default().extend(list);
+            }
+        }
+        for list in all.values_mut() {
+            keep_best(list, self.per);
+        }
+        Ok(all)
+    }
+}
+
+struct BestPerDocSegment {
+    segment: SegmentOrdinal,
+    per: usize,
+    doc: tantivy::columnar::Column<u64>,
+    best: Best,
+}
+
+impl SegmentCollector for BestPerDocSegment {
+    type Fruit = Best;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let id = self.doc.first(doc).unwrap_or_default();
+        let list = self.best.entry(id).or_default();
+        list.push((score, DocAddress::new(self.segment, doc)));
+        if list.len() > self.per * 4 + 8 {
+            keep_best(list, self.per);
+        }
+    }
+
+    fn harvest(mut self) -> Best {
+        for list in self.best.values_mut() {
+            keep_best(list, self.per);
+        }
+        self.best
+    }
+}
+
 /// A query resolved against an index: its conjunctions, words and filters.
 struct Plan<'a> {
     idx: &'a Opened,
@@ -196,7 +318,7 @@ impl<'a> Plan<'a> {
             }
             conj_words.push(cw);
         }
-        let filter = filter_query(idx, filters)?;
+        let filter = filters.query(idx)?;
         let excluded = query
             .excluded
             .iter()
@@ -363,84 +485,4 @@ impl<'a> Plan<'a> {
             })
             .fold(0.0, f32::max)
     }
-}
-
-/// The filters as one query over document ids and chapter numbers, or an error naming a filter
-/// that matches no indexed document.
-fn filter_query(idx: &Opened, filters: &Filters) -> Result<Option<Box<dyn TantivyQuery>>> {
-    let f = &idx.fields;
-    let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
-    if !filters.regions.is_empty() || !filters.files.is_empty() {
-        let mut ids: HashSet<u64> = idx.manifest.docs.iter().map(|d| d.id).collect();
-        if !filters.regions.is_empty() {
-            let keep: HashSet<u64> = idx
-                .manifest
-                .docs
-                .iter()
-                .filter(|d| {
-                    filters
-                        .regions
-                        .iter()
-                        .any(|r| d.region.contains(r.as_str()))
-                })
-                .map(|d| d.id)
-                .collect();
-            if keep.is_empty() {
-                return Err(Error::Usage(format!(
-                    "--region {}: no indexed document's region contains it",
-                    filters.regions.join(", ")
-                )));
-            }
-            ids.retain(|i| keep.contains(i));
-        }
-        if !filters.files.is_empty() {
-            let keep: HashSet<u64> = idx
-                .manifest
-                .docs
-                .iter()
-                .filter(|d| filters.files.iter().any(|name| file_matches(d, name)))
-                .map(|d| d.id)
-                .collect();
-            if keep.is_empty() {
-                return Err(Error::Usage(format!(
-                    "--file {}: no indexed document has that name",
-                    filters.files.join(", ")
-                )));
-            }
-            ids.retain(|i| keep.contains(i));
-        }
-        let mut ids: Vec<u64> = ids.into_iter().collect();
-        ids.sort_unstable();
-        let any: Vec<(Occur, Box<dyn TantivyQuery>)> = ids
-            .into_iter()
-            .map(|id| {
-                let q: Box<dyn TantivyQuery> = Box::new(TermQuery::new(
-                    Term::from_field_u64(f.doc, id),
-                    IndexRecordOption::Basic,
-                ));
-                (Occur::Should, q)
-            })
-            .collect();
-        // No document left (two filters that exclude each other) is an empty result, not an error.
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-    }
-    if let Some(ch) = filters.chapter {
-        let term = Term::from_field_u64(f.chapter, u64::from(ch));
-        clauses.push((
-            Occur::Must,
-            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-        ));
-    }
-    Ok(
-        (!clauses.is_empty())
-            .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn TantivyQuery>),
-    )
-}
-
-/// Whether `name` names this document: its file name, its stem, or its path in the corpus.
-pub fn file_matches(d: &DocRecord, name: &str) -> bool {
-    let stem = std::path::Path::new(&d.file)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned());
-    d.file == name || d.path == name || stem.as_deref() == Some(name)
 }

@@ -11,9 +11,20 @@ use crate::index::tokenize::is_word;
 /// The longest word considered, in characters.
 const MAX_WORD: usize = 8;
 
-/// Splits `text` into words. `df` gives a piece's document frequency in the vocabulary (0 if it
-/// is not a word there); `total` is the number of documents.
+/// Splits `text` into words, each once, punctuation dropped. `df` gives a piece's document
+/// frequency in the vocabulary (0 if it is not a word there); `total` is the number of documents.
 pub fn segment(text: &str, df: &dyn Fn(&str) -> u64, total: u64) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for w in route(text, df, total) {
+        if is_word(&w) && !words.contains(&w) {
+            words.push(w);
+        }
+    }
+    words
+}
+
+/// The most probable route through `text`: every piece in order, punctuation included.
+pub fn route(text: &str, df: &dyn Fn(&str) -> u64, total: u64) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     let n = chars.len();
     let log_total = (total.max(1) as f64 + 1.0).ln();
@@ -38,17 +49,14 @@ pub fn segment(text: &str, df: &dyn Fn(&str) -> u64, total: u64) -> Vec<String> 
         }
         best[i] = choice.unwrap_or((f64::NEG_INFINITY, i + 1));
     }
-    let mut words = Vec::new();
+    let mut pieces = Vec::new();
     let mut i = 0;
     while i < n {
         let j = best[i].1.max(i + 1);
-        let w: String = chars[i..j].iter().collect();
-        if is_word(&w) && !words.contains(&w) {
-            words.push(w);
-        }
+        pieces.push(chars[i..j].iter().collect());
         i = j;
     }
-    words
+    pieces
 }
 
 #[cfg(test)]
@@ -80,6 +88,15 @@ mod tests {
         assert_eq!(segment("以人为核心", &v, 1000), ["以", "人", "为", "核心"]);
         assert_eq!(segment("“碳”，", &v, 1000), ["碳"]);
         assert!(segment("", &v, 1000).is_empty());
+    }
+
+    #[test]
+    fn route_keeps_every_piece_in_order() {
+        let v = vocab(&[("优化", 200), ("营商环境", 90)]);
+        assert_eq!(
+            route("，优化营商环境。", &v, 1000),
+            ["，", "优化", "营商环境", "。"]
+        );
     }
 
     #[test]

@@ -1,0 +1,46 @@
+//! `plansearch compare QUERY... [--json | --csv]`: how each plan uses the terms.
+
+use crate::app::Outcome;
+use crate::error::Result;
+use crate::present::compare::CsvTable;
+use crate::present::{self, color::Palette};
+use crate::query::Filters;
+use crate::query::compare::{self, SortKey};
+
+use super::{IndexLocation, open_fresh};
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Csv(CsvTable),
+}
+
+#[derive(Debug)]
+pub struct CompareConfig {
+    pub queries: Vec<String>,
+    pub location: IndexLocation,
+    pub filters: Filters,
+    pub sort: SortKey,
+    pub per: usize,
+    pub format: Format,
+    pub palette: Palette,
+}
+
+/// Exits 0 if some document uses some term, 1 if none does (the table still lists them all).
+pub fn run(c: &CompareConfig) -> Result<Outcome> {
+    let terms = compare::terms(&c.queries)?;
+    let idx = open_fresh(&c.location)?;
+    let result = compare::compare(&idx, &terms, &c.filters, c.per, c.sort)?;
+    present::to_stdout(|w| match c.format {
+        Format::Human => present::compare::human(w, &result, c.palette),
+        Format::Json => present::compare::json(w, &result),
+        Format::Csv(table) => present::compare::csv(w, &result, table),
+    })?;
+    Ok(if result.totals.iter().any(|&n| n > 0) {
+        Outcome::Found
+    } else {
+        Outcome::NotFound
+    })
+}

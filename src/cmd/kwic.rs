@@ -1,0 +1,67 @@
+//! `plansearch kwic QUERY …`: a concordance, one line per occurrence; `--contexts` for the
+//! words around the term.
+
+use crate::app::Outcome;
+use crate::error::Result;
+use crate::present::{self, color::Palette};
+use crate::query::Filters;
+use crate::query::compare;
+use crate::query::kwic::{self, KwicSort};
+
+use super::compare::Format;
+use super::{IndexLocation, open_fresh};
+
+#[derive(Debug)]
+pub struct KwicConfig {
+    pub query: String,
+    pub location: IndexLocation,
+    pub filters: Filters,
+    /// Context on each side, in display columns.
+    pub width: usize,
+    pub sort: KwicSort,
+    pub group_by_doc: bool,
+    /// List the words around the term instead of the lines.
+    pub contexts: bool,
+    pub top: usize,
+    pub format: Format,
+    pub palette: Palette,
+}
+
+pub fn run(c: &KwicConfig) -> Result<Outcome> {
+    let term = compare::terms(std::slice::from_ref(&c.query))?.remove(0);
+    let idx = open_fresh(&c.location)?;
+    let mut lines = kwic::concordance(&idx, &term, &c.filters, c.width)?;
+    let sort = if c.group_by_doc && c.sort == KwicSort::Position {
+        KwicSort::Doc
+    } else {
+        c.sort
+    };
+    kwic::sort(&mut lines, sort);
+    if c.group_by_doc {
+        // Keep each document's lines together, in the requested order within it.
+        lines.sort_by(|a, b| (&a.doc.region, &a.doc.path).cmp(&(&b.doc.region, &b.doc.path)));
+    }
+    if c.contexts {
+        let found = kwic::contexts(&idx, &lines, c.top);
+        present::to_stdout(|w| match c.format {
+            Format::Human => present::kwic::contexts_human(w, &term, &found),
+            Format::Json => present::kwic::contexts_json(w, &found),
+            Format::Csv(_) => present::kwic::contexts_csv(w, &found),
+        })?;
+        return Ok(if found.is_empty() {
+            Outcome::NotFound
+        } else {
+            Outcome::Found
+        });
+    }
+    present::to_stdout(|w| match c.format {
+        Format::Human => present::kwic::human(w, &lines, c.width, c.group_by_doc, c.palette),
+        Format::Json => present::kwic::json(w, &lines),
+        Format::Csv(_) => present::kwic::csv(w, &lines),
+    })?;
+    Ok(if lines.is_empty() {
+        Outcome::NotFound
+    } else {
+        Outcome::Found
+    })
+}

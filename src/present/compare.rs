@@ -1,0 +1,424 @@
+//! `plansearch compare`: the distribution table (or a document × term matrix), where each
+//! document uses the term, its best passages side by side; as text, one JSON object, or CSV.
+//!
+//! JSON, one term: `{"queries": [q], "documents": [{"file", "region", "title", "chars",
+//! "occurrences", "passages", "per_10k", "share", "chapters": [{"no", "title", "label",
+//! "occurrences"}], "best": [hit, …]}]}`; several terms: each document holds
+//! `"by_query": {q: {"occurrences", "passages", "per_10k", "share", "chapters", "best"}}` instead.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use super::color::Palette;
+use super::search::{location, snippet};
+use crate::query::Hit;
+use crate::query::compare::{Comparison, Counts, DocRow};
+
+/// Which table `--csv` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CsvTable {
+    /// One row per document and term: the counts.
+    #[default]
+    Distribution,
+    /// One row per document, term and chapter that uses it.
+    Chapters,
+    /// One row per best passage.
+    Passages,
+}
+
+const BAR: usize = 20;
+
+fn bar(value: f64, max: f64) -> String {
+    if max <= 0.0 || value <= 0.0 {
+        return String::new();
+    }
+    let eighths = ((value / max) * (BAR * 8) as f64).round() as usize;
+    let mut s = "█".repeat(eighths / 8);
+    const PARTS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
+    s.push_str(PARTS[eighths % 8]);
+    if s.is_empty() { "▏".to_string() } else { s }
+}
+
+fn quoted(q: &str) -> String {
+    format!("“{q}”")
+}
+
+pub fn human(w: &mut dyn Write, c: &Comparison, palette: Palette) -> io::Result<()> {
+    if c.queries.len() == 1 {
+        distribution(w, c)?;
+    } else {
+        matrix(w, c)?;
+    }
+    for (q, term) in c.queries.iter().enumerate() {
+        writeln!(w)?;
+        writeln!(w, "where {} sits", quoted(term))?;
+        for r in &c.rows {
+            let chapters = &r.counts[q].chapters;
+            let text = if chapters.is_empty() {
+                "—".to_string()
+            } else {
+                chapters
+                    .iter()
+                    .map(|ch| {
+                        let name = ch
+                            .chapter
+                            .as_ref()
+                            .map_or("(before the first chapter)".to_string(), chapter_name);
+                        format!("{name} ×{}", ch.occurrences)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            };
+            writeln!(
+                w,
+                "  {}  {}  {}",
+                r.doc.region,
+                palette.file(&r.doc.file),
+                text
+            )?;
+        }
+        if c.rows.iter().any(|r| !r.best[q].is_empty()) {
+            writeln!(w)?;
+            writeln!(w, "side by side: {}", quoted(term))?;
+            for r in &c.rows {
+                side_by_side(w, r, q, palette)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn chapter_name(ch: &crate::index::manifest::ChapterRecord) -> String {
+    match ch.title.as_deref() {
+        Some(t) if t == ch.label => t.to_string(),
+        Some(t) => format!("{} {t}", ch.label),
+        None => ch.label.clone(),
+    }
+}
+
+fn distribution(w: &mut dyn Write, c: &Comparison) -> io::Result<()> {
+    let term = &c.queries[0];
+    let passages: u64 = c.rows.iter().map(|r| r.counts[0].passages).sum();
+    let using = c
+        .rows
+        .iter()
+        .filter(|r| r.counts[0].occurrences > 0)
+        .count();
+    writeln!(
+        w,
+        "{}: {} occurrences in {passages} passages; used by {using} of {} documents",
+        quoted(term),
+        c.totals[0],
+        c.rows.len()
+    )?;
+    writeln!(w)?;
+    let max = c
+        .rows
+        .iter()
+        .map(|r| r.counts[0].per_10k)
+        .fold(0.0, f64::max);
+    let mut t = super::table::new(
+        &[
+            "region",
+            "file",
+            "occurrences",
+            "passages",
+            "chars",
+            "per 10k",
+            "share",
+            "",
+        ],
+        &[false, false, true, true, true, true, true, false],
+    );
+    for r in &c.rows {
+        let k = &r.counts[0];
+        t.add_row(vec![
+            r.doc.region.clone(),
+            r.doc.file.clone(),
+            k.occurrences.to_string(),
+            k.passages.to_string(),
+            r.doc.chars.to_string(),
+            format!("{:.2}", k.per_10k),
+            format!("{:.1}%", k.share * 100.0),
+            bar(k.per_10k, max),
+        ]);
+    }
+    super::table::write(w, &t)
+}
+
+fn matrix(w: &mut dyn Write, c: &Comparison) -> io::Result<()> {
+    let summary: Vec<String> = c
+        .queries
+        .iter()
+        .zip(&c.totals)
+        .map(|(q, n)| format!("{} {n}", quoted(q)))
+        .collect();
+    writeln!(
+        w,
+        "occurrences (per 10,000 characters) in {} documents: {}",
+        c.rows.len(),
+        summary.join(", ")
+    )?;
+    writeln!(w)?;
+    let mut header = vec![
+        "region".to_string(),
+        "file".to_string(),
+        "chars".to_string(),
+    ];
+    header.extend(c.queries.iter().cloned());
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut right = vec![false, false, true];
+    right.extend(std::iter::repeat_n(true, c.queries.len()));
+    let mut t = super::table::new(&header, &right);
+    for r in &c.rows {
+        let mut row = vec![
+            r.doc.region.clone(),
+            r.doc.file.clone(),
+            r.doc.chars.to_string(),
+        ];
+        row.extend(
+            r.counts
+                .iter()
+                .map(|k| format!("{} ({:.2})", k.occurrences, k.per_10k)),
+        );
+        t.add_row(row);
+    }
+    super::table::write(w, &t)
+}
+
+fn side_by_side(w: &mut dyn Write, r: &DocRow, q: usize, palette: Palette) -> io::Result<()> {
+    let best = &r.best[q];
+    if best.is_empty() {
+        return writeln!(
+            w,
+            "  {}  {}  {}",
+            r.doc.region,
+            palette.file(&r.doc.file),
+            palette.dim("(no passage)")
+        );
+    }
+    for h in best {
+        let loc = location(h);
+        writeln!(
+            w,
+            "  {}  {}:{}  {}{}",
+            r.doc.region,
+            palette.file(&r.doc.file),
+            palette.lines(&h.passage.line_start.to_string()),
+            if loc.is_empty() {
+                String::new()
+            } else {
+                format!("{loc}  ")
+            },
+            palette.dim(&format!("[{}]", h.kind.as_str())),
+        )?;
+        writeln!(
+            w,
+            "      {}",
+            snippet(&h.passage.text, &h.highlights, palette)
+        )?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonChapter<'a> {
+    no: Option<u32>,
+    title: Option<&'a str>,
+    label: Option<&'a str>,
+    occurrences: u64,
+}
+
+fn hit_json(h: &Hit) -> Value {
+    json!({
+        "match": h.kind,
+        "line_start": h.passage.line_start,
+        "line_end": h.passage.line_end,
+        "chapter": h.passage.chapter,
+        "section": h.passage.section,
+        "path": h.passage.path,
+        "text": h.passage.text,
+        "highlights": h.highlights.iter().map(|&(s, e)| [s, e]).collect::<Vec<_>>(),
+    })
+}
+
+fn counts_json(k: &Counts, best: &[Hit]) -> Map<String, Value> {
+    let chapters: Vec<JsonChapter> = k
+        .chapters
+        .iter()
+        .map(|ch| JsonChapter {
+            no: ch.chapter.as_ref().and_then(|c| c.no),
+            title: ch.chapter.as_ref().and_then(|c| c.title.as_deref()),
+            label: ch.chapter.as_ref().map(|c| c.label.as_str()),
+            occurrences: ch.occurrences,
+        })
+        .collect();
+    let mut m = Map::new();
+    m.insert("occurrences".into(), json!(k.occurrences));
+    m.insert("passages".into(), json!(k.passages));
+    m.insert(
+        "per_10k".into(),
+        json!((k.per_10k * 1000.0).round() / 1000.0),
+    );
+    m.insert("share".into(), json!((k.share * 10000.0).round() / 10000.0));
+    m.insert("chapters".into(), json!(chapters));
+    m.insert(
+        "best".into(),
+        Value::Array(best.iter().map(hit_json).collect()),
+    );
+    m
+}
+
+pub fn json(w: &mut dyn Write, c: &Comparison) -> io::Result<()> {
+    let documents: Vec<Value> = c
+        .rows
+        .iter()
+        .map(|r| {
+            let mut d = Map::new();
+            d.insert("file".into(), json!(r.doc.file));
+            d.insert("region".into(), json!(r.doc.region));
+            d.insert("title".into(), json!(r.doc.title));
+            d.insert("chars".into(), json!(r.doc.chars));
+            if c.queries.len() == 1 {
+                d.extend(counts_json(&r.counts[0], &r.best[0]));
+            } else {
+                let by: Map<String, Value> = c
+                    .queries
+                    .iter()
+                    .enumerate()
+                    .map(|(q, term)| {
+                        (
+                            term.clone(),
+                            Value::Object(counts_json(&r.counts[q], &r.best[q])),
+                        )
+                    })
+                    .collect();
+                d.insert("by_query".into(), Value::Object(by));
+            }
+            Value::Object(d)
+        })
+        .collect();
+    super::json_line(w, &json!({ "queries": c.queries, "documents": documents }))
+}
+
+pub fn csv(w: &mut dyn Write, c: &Comparison, table: CsvTable) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    let opt = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+    match table {
+        CsvTable::Distribution => {
+            out.write_record([
+                "query",
+                "region",
+                "file",
+                "title",
+                "chars",
+                "occurrences",
+                "passages",
+                "per_10k",
+                "share",
+            ])?;
+            for (q, term) in c.queries.iter().enumerate() {
+                for r in &c.rows {
+                    let k = &r.counts[q];
+                    out.write_record([
+                        term.as_str(),
+                        &r.doc.region,
+                        &r.doc.file,
+                        r.doc.title.as_deref().unwrap_or(""),
+                        &r.doc.chars.to_string(),
+                        &k.occurrences.to_string(),
+                        &k.passages.to_string(),
+                        &format!("{:.3}", k.per_10k),
+                        &format!("{:.4}", k.share),
+                    ])?;
+                }
+            }
+        }
+        CsvTable::Chapters => {
+            out.write_record([
+                "query",
+                "region",
+                "file",
+                "chapter_no",
+                "chapter_label",
+                "chapter_title",
+                "occurrences",
+            ])?;
+            for (q, term) in c.queries.iter().enumerate() {
+                for r in &c.rows {
+                    for ch in &r.counts[q].chapters {
+                        let c = ch.chapter.as_ref();
+                        out.write_record([
+                            term.as_str(),
+                            &r.doc.region,
+                            &r.doc.file,
+                            &opt(c.and_then(|c| c.no)),
+                            c.map_or("", |c| c.label.as_str()),
+                            c.and_then(|c| c.title.as_deref()).unwrap_or(""),
+                            &ch.occurrences.to_string(),
+                        ])?;
+                    }
+                }
+            }
+        }
+        CsvTable::Passages => {
+            out.write_record([
+                "query",
+                "region",
+                "file",
+                "match",
+                "rank",
+                "line_start",
+                "line_end",
+                "chapter_no",
+                "chapter_title",
+                "section_no",
+                "section_title",
+                "text",
+            ])?;
+            for (q, term) in c.queries.iter().enumerate() {
+                for r in &c.rows {
+                    for h in &r.best[q] {
+                        let p = &h.passage;
+                        out.write_record([
+                            term.as_str(),
+                            &r.doc.region,
+                            &r.doc.file,
+                            h.kind.as_str(),
+                            &h.rank.to_string(),
+                            &p.line_start.to_string(),
+                            &p.line_end.to_string(),
+                            &opt(p.chapter.as_ref().and_then(|c| c.no)),
+                            p.chapter
+                                .as_ref()
+                                .and_then(|c| c.title.as_deref())
+                                .unwrap_or(""),
+                            &opt(p.section.as_ref().and_then(|c| c.no)),
+                            p.section
+                                .as_ref()
+                                .and_then(|c| c.title.as_deref())
+                                .unwrap_or(""),
+                            &p.text,
+                        ])?;
+                    }
+                }
+            }
+        }
+    }
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_scale_to_the_largest_value() {
+        assert_eq!(bar(2.0, 2.0).chars().count(), BAR);
+        assert_eq!(bar(1.0, 2.0).chars().count(), BAR / 2);
+        assert_eq!(bar(0.0, 2.0), "");
+        assert_eq!(bar(0.001, 2.0), "▏");
+    }
+}

@@ -1,0 +1,196 @@
+//! `plansearch kwic`: concordance lines aligned on the match, and the words around the term.
+//!
+//! JSON Lines, one occurrence per line: `{"file", "region", "line", "chapter", "section",
+//! "left", "match", "right"}`, `line` being the file line where the occurrence starts.
+//! With `--contexts`: `{"side", "word", "count", "documents"}`.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
+
+use super::color::Palette;
+use crate::passage::HeadingRef;
+use crate::query::kwic::{Collocate, KwicLine};
+
+fn pad_left(s: &str, width: usize) -> String {
+    format!("{}{s}", " ".repeat(width.saturating_sub(s.width())))
+}
+
+fn pad_right(s: &str, width: usize) -> String {
+    format!("{s}{}", " ".repeat(width.saturating_sub(s.width())))
+}
+
+fn place(l: &KwicLine) -> String {
+    l.chapter
+        .iter()
+        .chain(l.section.iter())
+        .map(HeadingRef::display)
+        .collect::<Vec<_>>()
+        .join(" › ")
+}
+
+/// Lines aligned on the match: the left context right-aligned to `width` display columns.
+pub fn human(
+    w: &mut dyn Write,
+    lines: &[KwicLine],
+    width: usize,
+    group_by_doc: bool,
+    palette: Palette,
+) -> io::Result<()> {
+    let region_width = lines
+        .iter()
+        .map(|l| l.doc.region.width())
+        .max()
+        .unwrap_or(0);
+    let mut current: Option<&str> = None;
+    for l in lines {
+        if group_by_doc && current != Some(l.doc.path.as_str()) {
+            let n = lines.iter().filter(|x| x.doc.path == l.doc.path).count();
+            writeln!(
+                w,
+                "── {}  {}  ({n})",
+                l.doc.region,
+                palette.file(&l.doc.file)
+            )?;
+            current = Some(&l.doc.path);
+        }
+        let region = if group_by_doc {
+            String::new()
+        } else {
+            format!("{} │", pad_right(&l.doc.region, region_width))
+        };
+        writeln!(
+            w,
+            "{region}{}│{}│{}│ {}:{} {}",
+            pad_left(&l.left, width),
+            palette.matched(&l.matched),
+            pad_right(&l.right, width),
+            palette.file(&l.doc.file),
+            palette.lines(&l.line.to_string()),
+            palette.dim(&place(l)),
+        )?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonLine<'a> {
+    file: &'a str,
+    region: &'a str,
+    line: u32,
+    chapter: Option<&'a HeadingRef>,
+    section: Option<&'a HeadingRef>,
+    left: &'a str,
+    #[serde(rename = "match")]
+    matched: &'a str,
+    right: &'a str,
+}
+
+pub fn json(w: &mut dyn Write, lines: &[KwicLine]) -> io::Result<()> {
+    for l in lines {
+        super::json_line(
+            w,
+            &JsonLine {
+                file: &l.doc.file,
+                region: &l.doc.region,
+                line: l.line,
+                chapter: l.chapter.as_ref(),
+                section: l.section.as_ref(),
+                left: &l.left,
+                matched: &l.matched,
+                right: &l.right,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+pub fn csv(w: &mut dyn Write, lines: &[KwicLine]) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record([
+        "region",
+        "file",
+        "line",
+        "chapter_no",
+        "chapter_title",
+        "section_no",
+        "section_title",
+        "left",
+        "match",
+        "right",
+    ])?;
+    let no = |h: Option<&HeadingRef>| {
+        h.and_then(|h| h.no)
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+    };
+    let title = |h: Option<&HeadingRef>| h.and_then(|h| h.title.clone()).unwrap_or_default();
+    for l in lines {
+        out.write_record([
+            l.doc.region.as_str(),
+            &l.doc.file,
+            &l.line.to_string(),
+            &no(l.chapter.as_ref()),
+            &title(l.chapter.as_ref()),
+            &no(l.section.as_ref()),
+            &title(l.section.as_ref()),
+            &l.left,
+            &l.matched,
+            &l.right,
+        ])?;
+    }
+    out.flush()
+}
+
+/// The words before and after the term, with how often and where.
+pub fn contexts_human(w: &mut dyn Write, term: &str, found: &[Collocate]) -> io::Result<()> {
+    let mut t = super::table::new(
+        &["side", "word", "phrase", "count", "documents"],
+        &[false, false, false, true, false],
+    );
+    for c in found {
+        let (side, phrase) = match c.side {
+            crate::query::kwic::Side::Before => ("before", format!("{}{term}", c.word)),
+            crate::query::kwic::Side::After => ("after", format!("{term}{}", c.word)),
+        };
+        t.add_row(vec![
+            side.to_string(),
+            c.word.clone(),
+            phrase,
+            c.count.to_string(),
+            c.documents.join(", "),
+        ]);
+    }
+    super::table::write(w, &t)
+}
+
+pub fn contexts_json(w: &mut dyn Write, found: &[Collocate]) -> io::Result<()> {
+    found.iter().try_for_each(|c| super::json_line(w, c))
+}
+
+pub fn contexts_csv(w: &mut dyn Write, found: &[Collocate]) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(["side", "word", "count", "documents"])?;
+    for c in found {
+        let side = match c.side {
+            crate::query::kwic::Side::Before => "before",
+            crate::query::kwic::Side::After => "after",
+        };
+        out.write_record([side, &c.word, &c.count.to_string(), &c.documents.join(";")])?;
+    }
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn padding_counts_chinese_characters_as_two_columns() {
+        assert_eq!(pad_left("优化", 6), "  优化");
+        assert_eq!(pad_left("ab", 6), "    ab");
+        assert_eq!(pad_right("营商", 5), "营商 ");
+        assert_eq!(pad_left("优化营商环境", 4), "优化营商环境");
+    }
+}

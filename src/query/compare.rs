@@ -1,0 +1,212 @@
+//! How each plan uses a term: occurrences, passages, rate per 10,000 characters and share, per
+//! document — every indexed document, those that never say it included — and per chapter;
+//! with each document's best passages for reading side by side.
+//!
+//! Occurrences are exact and non-overlapping in the passages' normalised text: a phrase cut by
+//! a wrap counts once, and the table of contents and the front page, which are not passages,
+//! never count.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::filter::Filters;
+use super::parse::{Clause, Query, Term};
+use super::scan::scan;
+use super::search::{Hit, best_per_document};
+use crate::error::{Error, Result};
+use crate::index::manifest::ChapterRecord;
+use crate::index::{DocRecord, Opened};
+use crate::structure::clean::normalize;
+
+/// One term's counts in one document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Counts {
+    pub occurrences: u64,
+    pub passages: u64,
+    /// Occurrences per 10,000 characters of the document's passages.
+    pub per_10k: f64,
+    /// This document's share of the term's occurrences in all compared documents.
+    pub share: f64,
+    /// Chapters that use the term, in outline order.
+    pub chapters: Vec<ChapterCount>,
+}
+
+/// Occurrences in one chapter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChapterCount {
+    /// `None` for text before the first chapter (a preamble).
+    pub chapter: Option<ChapterRecord>,
+    pub occurrences: u64,
+}
+
+/// One document's row.
+#[derive(Debug, Clone)]
+pub struct DocRow {
+    pub doc: DocRecord,
+    /// Counts per query, in query order.
+    pub counts: Vec<Counts>,
+    /// Best passages per query, in query order; empty where the document has none.
+    pub best: Vec<Vec<Hit>>,
+}
+
+/// How to order the rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    /// Occurrences per 10,000 characters, highest first.
+    #[default]
+    Rate,
+    /// Occurrences, most first.
+    Count,
+    /// Passages containing the term, most first.
+    Passages,
+    /// Document length, longest first.
+    Chars,
+    Region,
+    File,
+}
+
+/// A comparison of one or more terms across documents.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub queries: Vec<String>,
+    pub rows: Vec<DocRow>,
+    /// Occurrences of each query in all compared documents.
+    pub totals: Vec<u64>,
+}
+
+/// Normalises the terms to compare: each is one exact string; surrounding ASCII quotes are
+/// dropped.
+pub fn terms(raw: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for r in raw {
+        let t = normalize(r.trim().trim_matches('"'));
+        if t.is_empty() {
+            return Err(Error::Query {
+                query: r.clone(),
+                reason: "nothing to compare".into(),
+            });
+        }
+        if t.chars().count() > super::parse::MAX_QUERY_CHARS {
+            return Err(Error::Query {
+                query: t.chars().take(40).collect(),
+                reason: format!("longer than {} characters", super::parse::MAX_QUERY_CHARS),
+            });
+        }
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    Ok(out)
+}
+
+/// Compares `terms` (normalised, see [`terms`]) across the documents the filters keep; `per` best
+/// passages per document and term.
+pub fn compare(
+    idx: &Opened,
+    terms: &[String],
+    filters: &Filters,
+    per: usize,
+    sort: SortKey,
+) -> Result<Comparison> {
+    let searcher = idx.searcher();
+    let allowed = filters.documents(&idx.manifest)?;
+    let docs: Vec<&DocRecord> = idx
+        .manifest
+        .docs
+        .iter()
+        .filter(|d| allowed.as_ref().is_none_or(|a| a.contains(&d.id)))
+        .collect();
+    let mut rows: Vec<DocRow> = docs
+        .iter()
+        .map(|d| DocRow {
+            doc: (*d).clone(),
+            counts: vec![Counts::default(); terms.len()],
+            best: vec![Vec::new(); terms.len()],
+        })
+        .collect();
+    let row_of: HashMap<u64, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.doc.id, i))
+        .collect();
+    let mut totals = vec![0u64; terms.len()];
+    for (q, term) in terms.iter().enumerate() {
+        let len = term.chars().count() as u32;
+        let mut chapters: HashMap<(u64, u64), u64> = HashMap::new();
+        for m in scan(idx, &searcher, term, filters)? {
+            let Some(&r) = row_of.get(&m.doc) else {
+                continue;
+            };
+            let n = u64::from(m.occurrences(len));
+            let c = &mut rows[r].counts[q];
+            c.occurrences += n;
+            c.passages += 1;
+            totals[q] += n;
+            *chapters.entry((m.doc, m.chapter_ord)).or_default() += n;
+        }
+        let mut by_doc: BTreeMap<u64, Vec<(u64, u64)>> = BTreeMap::new();
+        for ((doc, ord), n) in chapters {
+            by_doc.entry(doc).or_default().push((ord, n));
+        }
+        for (doc, mut list) in by_doc {
+            list.sort_unstable();
+            let row = &mut rows[row_of[&doc]];
+            row.counts[q].chapters = list
+                .into_iter()
+                .map(|(ord, n)| ChapterCount {
+                    chapter: row.doc.chapter(ord).cloned(),
+                    occurrences: n,
+                })
+                .collect();
+        }
+        let query = Query {
+            raw: term.clone(),
+            clauses: vec![Clause {
+                alternatives: vec![Term::Word(term.clone())],
+            }],
+            excluded: vec![],
+        };
+        if per > 0 {
+            for (doc, hits) in best_per_document(idx, &query, filters, per)? {
+                if let Some(&r) = row_of.get(&doc) {
+                    rows[r].best[q] = hits;
+                }
+            }
+        }
+    }
+    for row in &mut rows {
+        for (q, c) in row.counts.iter_mut().enumerate() {
+            c.per_10k = if row.doc.chars > 0 {
+                c.occurrences as f64 * 10_000.0 / row.doc.chars as f64
+            } else {
+                0.0
+            };
+            c.share = if totals[q] > 0 {
+                c.occurrences as f64 / totals[q] as f64
+            } else {
+                0.0
+            };
+        }
+    }
+    sort_rows(&mut rows, sort);
+    Ok(Comparison {
+        queries: terms.to_vec(),
+        rows,
+        totals,
+    })
+}
+
+fn sort_rows(rows: &mut [DocRow], key: SortKey) {
+    let first = |r: &DocRow| r.counts.first().cloned().unwrap_or_default();
+    rows.sort_by(|a, b| {
+        let (ca, cb) = (first(a), first(b));
+        let order = match key {
+            SortKey::Rate => cb.per_10k.total_cmp(&ca.per_10k),
+            SortKey::Count => cb.occurrences.cmp(&ca.occurrences),
+            SortKey::Passages => cb.passages.cmp(&ca.passages),
+            SortKey::Chars => b.doc.chars.cmp(&a.doc.chars),
+            SortKey::Region => a.doc.region.cmp(&b.doc.region),
+            SortKey::File => std::cmp::Ordering::Equal,
+        };
+        order.then_with(|| a.doc.path.cmp(&b.doc.path))
+    });
+}

@@ -1,0 +1,225 @@
+//! Keyword in context: one line per exact occurrence, with the words around it, where it sits,
+//! and the file line it starts on; and the words most often found just before and after it —
+//! how each plan phrases the same thing (打造一流营商环境, 优化营商环境).
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::Serialize;
+use tantivy::schema::Term;
+use unicode_width::UnicodeWidthChar;
+
+use super::filter::Filters;
+use super::scan::scan;
+use super::words::route;
+use crate::error::Result;
+use crate::index::{DocRecord, Opened, passage_from_doc};
+use crate::passage::HeadingRef;
+
+/// One occurrence in context.
+#[derive(Debug, Clone)]
+pub struct KwicLine {
+    pub doc: DocRecord,
+    /// The file line on which the occurrence starts (1-based).
+    pub line: u32,
+    pub chapter: Option<HeadingRef>,
+    pub section: Option<HeadingRef>,
+    /// Context before and after, at most the requested display width, on one line.
+    pub left: String,
+    pub matched: String,
+    pub right: String,
+    /// Where the occurrence is: passage start line and character offset, for document order.
+    order: (u32, usize),
+}
+
+/// How to order concordance lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KwicSort {
+    /// Documents in corpus order, occurrences in file order.
+    #[default]
+    Position,
+    /// Documents by region, then file order.
+    Doc,
+    /// By the words just before the match, read right to left.
+    Left,
+    /// By the words just after the match.
+    Right,
+}
+
+/// Every exact, non-overlapping occurrence of `term` (normalised) in context, `width` display
+/// columns each side.
+pub fn concordance(
+    idx: &Opened,
+    term: &str,
+    filters: &Filters,
+    width: usize,
+) -> Result<Vec<KwicLine>> {
+    let searcher = idx.searcher();
+    let len = term.chars().count();
+    let mut lines = Vec::new();
+    for m in scan(idx, &searcher, term, filters)? {
+        let Some(doc) = idx.doc(m.doc) else { continue };
+        let stored = searcher.doc(m.addr)?;
+        let passage = passage_from_doc(&idx.fields, &stored)?;
+        let chars: Vec<char> = passage.text.chars().collect();
+        let mut free_from = 0usize;
+        for &s in &m.starts {
+            let s = s as usize;
+            if s < free_from || s + len > chars.len() {
+                continue;
+            }
+            free_from = s + len;
+            lines.push(KwicLine {
+                doc: doc.clone(),
+                line: passage.line_of(s as u32),
+                chapter: passage.chapter.clone(),
+                section: passage.section.clone(),
+                left: take_width(chars[..s].iter().rev(), width)
+                    .chars()
+                    .rev()
+                    .collect(),
+                matched: chars[s..s + len].iter().collect(),
+                right: take_width(chars[s + len..].iter(), width),
+                order: (passage.line_start, s),
+            });
+        }
+    }
+    sort(&mut lines, KwicSort::Position);
+    Ok(lines)
+}
+
+/// Characters up to `width` display columns (a Chinese character is two), table breaks as spaces.
+fn take_width<'a>(chars: impl Iterator<Item = &'a char>, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for &c in chars {
+        let c = if c == '\n' || c == '\t' { ' ' } else { c };
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out
+}
+
+/// Orders concordance lines.
+pub fn sort(lines: &mut [KwicLine], by: KwicSort) {
+    match by {
+        KwicSort::Position => {
+            lines.sort_by(|a, b| (&a.doc.path, a.order).cmp(&(&b.doc.path, b.order)))
+        }
+        KwicSort::Doc => lines.sort_by(|a, b| {
+            (&a.doc.region, &a.doc.path, a.order).cmp(&(&b.doc.region, &b.doc.path, b.order))
+        }),
+        KwicSort::Left => lines.sort_by(|a, b| {
+            a.left
+                .chars()
+                .rev()
+                .cmp(b.left.chars().rev())
+                .then_with(|| (&a.doc.path, a.order).cmp(&(&b.doc.path, b.order)))
+        }),
+        KwicSort::Right => lines.sort_by(|a, b| {
+            (&a.right, &a.doc.path, a.order).cmp(&(&b.right, &b.doc.path, b.order))
+        }),
+    }
+}
+
+/// Which side of the term a word stands on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Before,
+    After,
+}
+
+/// A word found next to the term.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Collocate {
+    pub side: Side,
+    pub word: String,
+    /// Occurrences of the term with this word beside it.
+    pub count: u64,
+    /// Regions of the documents that use it, in corpus order.
+    pub documents: Vec<String>,
+}
+
+/// The `top` most frequent words right before and right after the term, found with the index's
+/// vocabulary (the way the passages themselves were segmented).
+pub fn contexts(idx: &Opened, lines: &[KwicLine], top: usize) -> Vec<Collocate> {
+    let searcher = idx.searcher();
+    let total = searcher.num_docs();
+    let df = |w: &str| {
+        searcher
+            .doc_freq(&Term::from_field_text(idx.fields.words, w))
+            .unwrap_or(0)
+    };
+    // (side, word) → (occurrences, documents as (path, region)).
+    type Uses = (u64, BTreeSet<(String, String)>);
+    let mut found: HashMap<(Side, String), Uses> = HashMap::new();
+    for l in lines {
+        let before: String = l
+            .left
+            .chars()
+            .rev()
+            .take(8)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let after: String = l.right.chars().take(8).collect();
+        let words = [
+            (Side::Before, route(before.trim(), &df, total).pop()),
+            (
+                Side::After,
+                route(after.trim(), &df, total).into_iter().next(),
+            ),
+        ];
+        for (side, word) in words {
+            let Some(w) = word.filter(|w| crate::index::tokenize::is_word(w)) else {
+                continue;
+            };
+            let e = found.entry((side, w)).or_default();
+            e.0 += 1;
+            e.1.insert((l.doc.path.clone(), l.doc.region.clone()));
+        }
+    }
+    let mut out: Vec<Collocate> = found
+        .into_iter()
+        .map(|((side, word), (count, docs))| Collocate {
+            side,
+            word,
+            count,
+            documents: docs.into_iter().map(|(_, region)| region).collect(),
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (a.side, std::cmp::Reverse(a.count), &a.word).cmp(&(
+            b.side,
+            std::cmp::Reverse(b.count),
+            &b.word,
+        ))
+    });
+    let mut kept = Vec::new();
+    for side in [Side::Before, Side::After] {
+        kept.extend(out.iter().filter(|c| c.side == side).take(top).cloned());
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_is_cut_by_display_width() {
+        let s: Vec<char> = "优化营商环境ab".chars().collect();
+        assert_eq!(take_width(s.iter(), 4), "优化");
+        assert_eq!(take_width(s.iter(), 5), "优化");
+        assert_eq!(take_width(s[6..].iter(), 1), "a");
+        assert_eq!(
+            take_width("表\t值\n".chars().collect::<Vec<_>>().iter(), 10),
+            "表 值 "
+        );
+    }
+}
