@@ -183,6 +183,9 @@ struct IndexArgs {
     /// Rebuild from scratch; the old index stays searchable until the new one is committed.
     #[arg(long)]
     rebuild: bool,
+    /// Commit after every MB megabytes of text, so an interrupted run keeps its work.
+    #[arg(long, default_value_t = 64, value_name = "MB", hide_short_help = true)]
+    commit_every_mb: u64,
 }
 
 /// Where query commands find the index.
@@ -296,6 +299,7 @@ impl Cli {
                 corpus: a.corpus,
                 index: a.index,
                 rebuild: a.rebuild,
+                commit_every: a.commit_every_mb.max(1) * 1024 * 1024,
                 read,
             }),
             CliCommand::Search(a) => Command::Search(SearchConfig {

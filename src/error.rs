@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 /// and the cause.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{path}: {source}", path = .path.display())]
+    #[error("{path}: {reason}", path = .path.display(), reason = io_reason(.source))]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -15,7 +15,7 @@ pub enum Error {
     NotADirectory(PathBuf),
     #[error("{path}: {reason}", path = .path.display())]
     BadFile { path: PathBuf, reason: String },
-    #[error("index {path}: {reason}; rebuild it with `plansearch index --rebuild`", path = .path.display())]
+    #[error("index {path}: {reason}; rebuild it with `plansearch index --rebuild`", path = .path.display(), reason = one_line(.reason))]
     IndexDamaged { path: PathBuf, reason: String },
     #[error("index {path}: another plansearch process is writing it; try again when it has finished", path = .0.display())]
     IndexBusy(PathBuf),
@@ -25,8 +25,45 @@ pub enum Error {
     Query { query: String, reason: String },
     #[error("{0}")]
     Usage(String),
-    #[error("index: {0}")]
+    #[error("index: {reason}; if it persists, rebuild it with `plansearch index --rebuild`", reason = one_line(&.0.to_string()))]
     Tantivy(#[from] tantivy::TantivyError),
+}
+
+/// A library's message cut to one short line: its first line, without the dump of file contents
+/// some of them append.
+pub fn one_line(message: &str) -> String {
+    let first = message.lines().next().unwrap_or_default();
+    let first = first
+        .split(" Content: ")
+        .next()
+        .unwrap_or(first)
+        .trim_end_matches(['.', '\'', ' ']);
+    if first.chars().count() > 200 {
+        format!("{}…", first.chars().take(200).collect::<String>())
+    } else {
+        first.to_string()
+    }
+}
+
+/// An I/O error as a short phrase, without the operating system's error number.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "no such file or directory".into(),
+        PermissionDenied => "permission denied".into(),
+        AlreadyExists => "already exists".into(),
+        IsADirectory => "is a directory".into(),
+        NotADirectory => "not a directory".into(),
+        ReadOnlyFilesystem => "read-only file system".into(),
+        StorageFull => "no space left on device".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_string(),
+                None => s,
+            }
+        }
+    }
 }
 
 impl Error {

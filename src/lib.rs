@@ -16,6 +16,7 @@ pub mod plan;
 pub mod present;
 pub mod query;
 pub mod read;
+pub mod scale;
 pub mod structure;
 
 pub use error::{Error, Result};

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use encoding_rs::Encoding;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, io_reason};
 
 /// One decoded plan file.
 #[derive(Debug, Clone)]
@@ -96,8 +96,7 @@ pub fn walk(corpus: &Path) -> Result<(Vec<PathBuf>, Vec<Skipped>)> {
                 let reason = if e.loop_ancestor().is_some() {
                     "symbolic link loop".to_string()
                 } else {
-                    e.io_error()
-                        .map_or_else(|| e.to_string(), |io| io.to_string())
+                    e.io_error().map_or_else(|| e.to_string(), io_reason)
                 };
                 skipped.push(Skipped { path, reason });
             }
@@ -106,26 +105,40 @@ pub fn walk(corpus: &Path) -> Result<(Vec<PathBuf>, Vec<Skipped>)> {
     Ok((files, skipped))
 }
 
-/// Reads and decodes one plan file, or says why it is skipped.
-pub fn read_file(path: &Path, opts: &ReadOptions) -> std::result::Result<SourceText, Skipped> {
+/// Reads a file's bytes, refusing one larger than `opts.max_bytes`.
+pub fn read_bytes(path: &Path, opts: &ReadOptions) -> std::result::Result<Vec<u8>, Skipped> {
     let skip = |reason: String| Skipped {
         path: path.to_path_buf(),
         reason,
     };
-    let file = fs::File::open(path).map_err(|e| skip(e.to_string()))?;
-    let len = file.metadata().map_err(|e| skip(e.to_string()))?.len();
+    let file = fs::File::open(path).map_err(|e| skip(io_reason(&e)))?;
+    let len = file.metadata().map_err(|e| skip(io_reason(&e)))?.len();
+    let mb = |b: u64| b as f64 / (1024.0 * 1024.0);
     if len > opts.max_bytes {
         return Err(skip(format!(
-            "too large to be a plan ({} MB, limit {} MB)",
-            len / (1024 * 1024),
-            opts.max_bytes / (1024 * 1024)
+            "too large to be a plan ({:.1} MB, limit {:.1} MB)",
+            mb(len),
+            mb(opts.max_bytes)
         )));
     }
     let mut bytes = Vec::with_capacity(len as usize);
+    // The limit holds even for a file that grows while it is read.
     file.take(opts.max_bytes + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| skip(e.to_string()))?;
-    let decoded = decode(&bytes, opts.encoding).map_err(skip)?;
+        .map_err(|e| skip(io_reason(&e)))?;
+    Ok(bytes)
+}
+
+/// Decodes file bytes into a source, or says why they are skipped.
+pub fn source_from_bytes(
+    path: &Path,
+    bytes: &[u8],
+    opts: &ReadOptions,
+) -> std::result::Result<SourceText, Skipped> {
+    let decoded = decode(bytes, opts.encoding).map_err(|reason| Skipped {
+        path: path.to_path_buf(),
+        reason,
+    })?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -137,6 +150,11 @@ pub fn read_file(path: &Path, opts: &ReadOptions) -> std::result::Result<SourceT
         encoding: decoded.encoding,
         replaced: decoded.replaced,
     })
+}
+
+/// Reads and decodes one plan file, or says why it is skipped.
+pub fn read_file(path: &Path, opts: &ReadOptions) -> std::result::Result<SourceText, Skipped> {
+    source_from_bytes(path, &read_bytes(path, opts)?, opts)
 }
 
 /// Decoded text with the encoding used.

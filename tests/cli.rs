@@ -4,6 +4,8 @@ mod util;
 
 mod commands;
 mod compare;
+mod faults;
+mod fuzz;
 mod index;
 mod search;
 mod structure;

@@ -13,6 +13,8 @@ pub struct IndexConfig {
     pub corpus: PathBuf,
     pub index: PathBuf,
     pub rebuild: bool,
+    /// Bytes of text between commits.
+    pub commit_every: u64,
     pub read: ReadOptions,
 }
 
@@ -20,6 +22,7 @@ pub struct IndexConfig {
 pub fn run(c: &IndexConfig) -> Result<Outcome> {
     let mut opts = BuildOptions::new(c.corpus.clone(), c.index.clone());
     opts.rebuild = c.rebuild;
+    opts.commit_every = c.commit_every;
     opts.read = c.read;
     let reporter = Reporter::new();
     let summary = build::update(&opts, &reporter);

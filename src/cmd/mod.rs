@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::error::{Error, Result};
+use crate::index::Opened;
 use crate::index::build::{self, BuildOptions};
-use crate::index::{self as idx, Opened};
 use crate::present::progress::{Reporter, summary_line};
 use crate::read::ReadOptions;
 
@@ -34,11 +34,16 @@ pub struct IndexLocation {
 /// Opens the index, first building it if it is missing, or updating it if its corpus changed.
 /// Another process writing the index is not an error here: the index is searched as it is.
 pub fn open_fresh(loc: &IndexLocation) -> Result<Opened> {
-    if !idx::exists(&loc.index) {
+    let opened = match Opened::open(&loc.index) {
+        Err(Error::NoIndex(_)) => None,
+        other => Some(other?),
+    };
+    let Some(opened) = opened else {
         let corpus = loc
             .corpus
             .clone()
             .unwrap_or_else(|| PathBuf::from(DEFAULT_CORPUS));
+        crate::read::walk(&corpus)?; // a missing corpus is the error, not the missing index
         eprintln!(
             "plansearch: no index at {}; indexing {} first",
             loc.index.display(),
@@ -46,8 +51,7 @@ pub fn open_fresh(loc: &IndexLocation) -> Result<Opened> {
         );
         run_build(&corpus, &loc.index, loc.read, Duration::from_secs(600))?;
         return Opened::open(&loc.index);
-    }
-    let opened = Opened::open(&loc.index)?;
+    };
     let corpus = match &loc.corpus {
         Some(c) => c.clone(),
         None if opened.manifest.corpus.is_dir() => opened.manifest.corpus.clone(),

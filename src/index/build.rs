@@ -17,7 +17,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument};
 use super::manifest::{self, ChapterRecord, DocRecord, Fingerprint, Manifest};
 use super::schema::{self, Fields};
 use super::{register_tokenizers, tokenize};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, io_reason};
 use crate::plan::Plan;
 use crate::read::{self, ReadOptions, Skipped};
 
@@ -117,9 +117,15 @@ pub fn update(opts: &BuildOptions, progress: &dyn Progress) -> Result<Summary> {
     let started = Instant::now();
     let (files, walk_skipped) = read::walk(&opts.corpus)?;
     let corpus = std::fs::canonicalize(&opts.corpus).map_err(|e| Error::io(&opts.corpus, e))?;
-    let (index, fields, old) = open_or_create(&opts.index, opts.rebuild)?;
+    let (index, fields) = open_or_create(&opts.index, opts.rebuild)?;
     register_tokenizers(&index, tokenize::jieba());
     let mut writer = acquire_writer(&index, opts, progress)?;
+    // Read only now, under the lock: another process may have committed while we waited.
+    let old = match super::read_manifest(&index, &opts.index) {
+        Ok(m) => m,
+        Err(e) if !opts.rebuild => return Err(e),
+        Err(_) => None,
+    };
 
     let mut summary = Summary {
         skipped: walk_skipped,
@@ -151,7 +157,7 @@ pub fn update(opts: &BuildOptions, progress: &dyn Progress) -> Result<Summary> {
             Err(e) => {
                 let s = Skipped {
                     path: path.clone(),
-                    reason: e.to_string(),
+                    reason: io_reason(&e),
                 };
                 progress.skipped(&s);
                 summary.skipped.push(s);
@@ -283,31 +289,23 @@ fn index_file(
     read_opts: &ReadOptions,
     writer: &IndexWriter<TantivyDocument>,
 ) -> Outcome {
-    let bytes = match read_bytes(&job.path, read_opts) {
+    let bytes = match read::read_bytes(&job.path, read_opts) {
         Ok(b) => b,
         Err(s) => return Outcome::Skipped(s),
     };
     let hash = manifest::content_hash(&bytes);
     let fingerprint = Fingerprint { hash, ..job.stat };
-    let src = match read::decode(&bytes, read_opts.encoding) {
-        Ok(d) => read::SourceText {
-            path: job.path.clone(),
-            name: job
-                .path
-                .file_name()
-                .map_or_else(|| job.key.clone(), |n| n.to_string_lossy().into_owned()),
-            lines: read::split_lines(&d.text),
-            encoding: d.encoding,
-            replaced: d.replaced,
-        },
-        Err(reason) => {
-            return Outcome::Skipped(Skipped {
-                path: job.path.clone(),
-                reason,
-            });
-        }
+    let src = match read::source_from_bytes(&job.path, &bytes, read_opts) {
+        Ok(src) => src,
+        Err(s) => return Outcome::Skipped(s),
     };
     drop(bytes);
+    if src.lines.iter().all(|l| l.trim().is_empty()) {
+        return Outcome::Skipped(Skipped {
+            path: job.path.clone(),
+            reason: "no text (empty or blank)".into(),
+        });
+    }
     let plan = Plan::from_source(&src);
     let record = record_for(&plan, &job.key, fingerprint);
     if job.known.is_some_and(|k| k.hash == hash) {
@@ -328,22 +326,6 @@ fn index_file(
         }
     }
     Outcome::Indexed(record, job.known.is_some())
-}
-
-fn read_bytes(path: &Path, opts: &ReadOptions) -> std::result::Result<Vec<u8>, Skipped> {
-    let skip = |reason: String| Skipped {
-        path: path.to_path_buf(),
-        reason,
-    };
-    let meta = std::fs::metadata(path).map_err(|e| skip(e.to_string()))?;
-    if meta.len() > opts.max_bytes {
-        return Err(skip(format!(
-            "too large to be a plan ({} MB, limit {} MB)",
-            meta.len() / (1024 * 1024),
-            opts.max_bytes / (1024 * 1024)
-        )));
-    }
-    std::fs::read(path).map_err(|e| skip(e.to_string()))
 }
 
 fn record_for(plan: &Plan, key: &str, fingerprint: Fingerprint) -> DocRecord {
@@ -372,7 +354,7 @@ fn record_for(plan: &Plan, key: &str, fingerprint: Fingerprint) -> DocRecord {
 }
 
 /// Opens the index in `dir`, or creates one there. Returns its manifest if it has one.
-fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, Fields, Option<Manifest>)> {
+fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, Fields)> {
     match std::fs::metadata(dir) {
         Ok(m) if !m.is_dir() => return Err(Error::NotADirectory(dir.to_path_buf())),
         Ok(_) => {}
@@ -382,9 +364,16 @@ fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, Fields, Option<Ma
         Err(e) => return Err(Error::io(dir, e)),
     }
     if super::exists(dir) {
-        let opened = super::Opened::open(dir);
-        match opened {
-            Ok(o) => return Ok((o.index, o.fields, Some(o.manifest))),
+        // Opening a reader opens every segment: a missing or unreadable file shows now.
+        let readable = super::open_index(dir).and_then(|(index, fields)| {
+            index.reader().map_err(|e| Error::IndexDamaged {
+                path: dir.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+            Ok((index, fields))
+        });
+        match readable {
+            Ok(opened) => return Ok(opened),
             Err(e) if !rebuild => return Err(e),
             Err(_) => clear_index_dir(dir)?,
         }
@@ -397,7 +386,7 @@ fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, Fields, Option<Ma
     let (schema, fields) = schema::build();
     let index = Index::create_in_dir(dir, schema)
         .map_err(|e| Error::io(dir, std::io::Error::other(e.to_string())))?;
-    Ok((index, fields, None))
+    Ok((index, fields))
 }
 
 /// Files tantivy leaves in an index directory: its metadata, its locks, and segment files named

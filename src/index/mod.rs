@@ -117,6 +117,35 @@ pub fn register_tokenizers(index: &Index, jieba: std::sync::Arc<jieba_rs::Jieba>
     m.register(tokenize::JIEBA, tokenize::JiebaTokenizer::new(jieba));
 }
 
+fn damaged(dir: &Path, reason: String) -> Error {
+    Error::IndexDamaged {
+        path: dir.to_path_buf(),
+        reason,
+    }
+}
+
+/// Opens a tantivy index and finds plansearch's fields in it.
+pub fn open_index(dir: &Path) -> Result<(Index, Fields)> {
+    let index = Index::open_in_dir(dir).map_err(|e| damaged(dir, e.to_string()))?;
+    let fields = schema::fields(&index.schema())
+        .ok_or_else(|| damaged(dir, "it was built by another version of plansearch".into()))?;
+    Ok((index, fields))
+}
+
+/// The manifest of the last commit; `None` for an index created but never committed.
+pub fn read_manifest(index: &Index, dir: &Path) -> Result<Option<Manifest>> {
+    let metas = index
+        .load_metas()
+        .map_err(|e| damaged(dir, e.to_string()))?;
+    match metas.payload.as_deref() {
+        Some(p) => Manifest::from_payload(p)
+            .map(Some)
+            .map_err(|e| damaged(dir, e)),
+        None if metas.segments.is_empty() => Ok(None),
+        None => Err(damaged(dir, "it has no manifest".into())),
+    }
+}
+
 /// An index opened for searching: its searcher, fields and manifest.
 pub struct Opened {
     pub dir: PathBuf,
@@ -131,10 +160,6 @@ pub struct Opened {
 impl Opened {
     /// Opens the index in `dir`, or says clearly why it cannot be searched.
     pub fn open(dir: &Path) -> Result<Opened> {
-        let damaged = |reason: String| Error::IndexDamaged {
-            path: dir.to_path_buf(),
-            reason,
-        };
         match std::fs::metadata(dir) {
             Ok(m) if !m.is_dir() => return Err(Error::NotADirectory(dir.to_path_buf())),
             Ok(_) => {}
@@ -146,19 +171,15 @@ impl Opened {
         if !exists(dir) {
             return Err(Error::NoIndex(dir.to_path_buf()));
         }
-        let index = Index::open_in_dir(dir).map_err(|e| damaged(e.to_string()))?;
-        let fields = schema::fields(&index.schema())
-            .ok_or_else(|| damaged("it was built by another version of plansearch".into()))?;
-        let metas = index.load_metas().map_err(|e| damaged(e.to_string()))?;
-        let manifest = match metas.payload.as_deref() {
-            Some(p) => Manifest::from_payload(p).map_err(damaged)?,
-            None => return Err(damaged("it has no manifest".into())),
-        };
+        let (index, fields) = open_index(dir)?;
+        // Created but never committed (a first build was interrupted): nothing to search yet.
+        let manifest =
+            read_manifest(&index, dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
-            .map_err(|e: tantivy::TantivyError| damaged(e.to_string()))?;
+            .map_err(|e: tantivy::TantivyError| damaged(dir, e.to_string()))?;
         let by_id = manifest
             .docs
             .iter()

@@ -149,6 +149,9 @@ pub fn normalize(s: &str) -> String {
     let mut pending_space = false;
     let mut prev: Option<char> = None;
     for c in s.chars() {
+        if c.is_control() && !c.is_whitespace() {
+            continue; // NUL and other control characters carry no text
+        }
         if c.is_whitespace() {
             pending_space = prev.is_some();
             continue;
@@ -258,6 +261,7 @@ mod tests {
         assert_eq!(normalize("  Micro   LED 等新技术 "), "Micro LED等新技术");
         assert_eq!(normalize("“光芯屏端网” 产业"), "“光芯屏端网”产业");
         assert_eq!(normalize("a\tb"), "a b");
+        assert_eq!(normalize("营商\u{0}环境\u{7}"), "营商环境");
         assert_eq!(normalize(""), "");
     }
 
