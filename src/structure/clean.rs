@@ -70,50 +70,63 @@ pub fn clean_line(raw: &str, markdown: bool) -> CleanLine {
         _ => Indent::None,
     };
 
+    // Each regex runs only where its marker can be: most lines carry no markup at all.
     let mut bookmark_ids = Vec::new();
     let mut text = String::with_capacity(raw.len());
     let mut last = 0;
-    for m in CONVERTER_MARKER.find_iter(raw) {
-        text.push_str(&raw[last..m.start()]);
-        last = m.end();
-        if let Some(id) = m
-            .as_str()
-            .strip_prefix("[bookmark:")
-            .map(|s| s.trim_end_matches(']').trim())
-            .and_then(|s| s.strip_prefix("_bookmark"))
-            .and_then(|n| n.parse::<u32>().ok())
-        {
-            bookmark_ids.push(id);
+    if raw.contains('[') {
+        for m in CONVERTER_MARKER.find_iter(raw) {
+            text.push_str(&raw[last..m.start()]);
+            last = m.end();
+            if let Some(id) = m
+                .as_str()
+                .strip_prefix("[bookmark:")
+                .map(|s| s.trim_end_matches(']').trim())
+                .and_then(|s| s.strip_prefix("_bookmark"))
+                .and_then(|n| n.parse::<u32>().ok())
+            {
+                bookmark_ids.push(id);
+            }
         }
     }
     text.push_str(&raw[last..]);
 
-    let text = FOOTNOTE_SUP.replace_all(&text, "");
-    let text = HTML_TAG.replace_all(&text, "");
+    if text.contains('<') {
+        text = FOOTNOTE_SUP.replace_all(&text, "").into_owned();
+        text = HTML_TAG.replace_all(&text, "").into_owned();
+    }
     let leading_tab = text
         .trim_start_matches([' ', '\u{3000}', '\u{a0}'])
         .starts_with('\t');
     let mut text: &str = text.trim();
 
     let mut markdown_heading = false;
-    if let Some(m) = MARKDOWN_HEADING.find(text) {
-        markdown_heading = true;
-        text = text[m.end()..].trim_start();
+    if text.starts_with('#') {
+        if let Some(m) = MARKDOWN_HEADING.find(text) {
+            markdown_heading = true;
+            text = text[m.end()..].trim_start();
+        }
     }
     let mut list_item = false;
-    if markdown {
+    if markdown && text.starts_with(['-', '*', '+']) {
         if let Some(m) = MARKDOWN_LIST.find(text) {
             list_item = true;
             text = &text[m.end()..];
         }
     }
-    let text = text.replace("**", "");
+    let mut text = if text.contains("**") {
+        text.replace("**", "")
+    } else {
+        text.to_string()
+    };
     let footnote_mark = text
         .trim_start()
         .chars()
         .next()
         .is_some_and(is_superscript_digit);
-    let mut text: String = text.chars().filter(|&c| !is_superscript_digit(c)).collect();
+    if text.chars().any(is_superscript_digit) {
+        text.retain(|c| !is_superscript_digit(c));
+    }
     if leading_tab && !markdown_heading && !list_item {
         text.insert(0, '\t');
     }
@@ -145,6 +158,9 @@ pub fn is_wide(c: char) -> bool {
 /// `总体思路 和主要目标` → `总体思路和主要目标`; `突破 600 亿元` → `突破600亿元`;
 /// `Micro  LED` → `Micro LED`.
 pub fn normalize(s: &str) -> String {
+    if !s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     let mut prev: Option<char> = None;

@@ -207,6 +207,10 @@ fn split_second(title: &str, form: Form) -> (String, Option<String>) {
 
 /// Recognises a heading on a cleaned line, or returns `None` for ordinary text.
 pub fn detect(text: &str) -> Option<HeadingLine> {
+    // A heading is a label and a title of at most MAX_TITLE characters: a longer line is text.
+    if too_long(text) {
+        return None;
+    }
     let s = collapse_spaces(text);
     if s.is_empty() {
         return None;
@@ -325,6 +329,16 @@ pub fn detect(text: &str) -> Option<HeadingLine> {
 /// Whether a line starts a numbered item even though it is too long to be a heading
 /// (`1. 产业实力实现新跨越。基本建成…`): such a line always begins a new paragraph.
 pub fn starts_item(text: &str) -> bool {
+    let first = text.trim_start().chars().next();
+    let could = first.is_some_and(|c| {
+        c.is_ascii_digit()
+            || ('０'..='９').contains(&c)
+            || matches!(c, '(' | '（' | '—')
+            || CN_NUM.contains(c)
+    });
+    if !could {
+        return false;
+    }
     let s = collapse_spaces(text);
     let numbered = |c: regex::Captures| numeral::parse(&c[1]).is_some();
     ARABIC.is_match(&s)
@@ -339,6 +353,9 @@ pub fn starts_item(text: &str) -> bool {
 /// Recognises a figure or table caption (`图1 …`, `表 2-1 …`), with any heading that shares
 /// the line split off (`图 1 …示意图 一、"四区支撑"`).
 pub fn caption(text: &str) -> Option<(CaptionKind, String, Option<String>)> {
+    if too_long(text) || !text.trim_start().starts_with(['图', '表', '附']) {
+        return None;
+    }
     let s = collapse_spaces(text);
     let c = CAPTION.captures(&s)?;
     let title = c.get(3).or(c.get(4)).map_or("", |m| m.as_str());
@@ -360,7 +377,14 @@ pub fn caption(text: &str) -> Option<(CaptionKind, String, Option<String>)> {
 
 /// Whether a line opens a note (`注：`, `指标注释：`).
 pub fn is_note(text: &str) -> bool {
-    NOTE.is_match(text.trim())
+    let t = text.trim();
+    t.starts_with(['注', '说', '备', '指']) && NOTE.is_match(t)
+}
+
+/// Longer than any heading or caption can be (checked in bytes first, the cheap way).
+fn too_long(text: &str) -> bool {
+    text.len() > 4 * (MAX_TITLE + 20)
+        || text.len() > MAX_TITLE + 20 && char_len(text) > MAX_TITLE + 20
 }
 
 /// A box number standing alone on a line (`5-2`, `专栏 4-4` split over lines by a converter).

@@ -58,7 +58,8 @@ fn split_entry(text: &str) -> Option<(String, u32)> {
 pub fn find(lines: &[CleanLine]) -> Option<Toc> {
     let start = lines
         .iter()
-        .position(|l| is_toc_title(&l.text.replace(char::is_whitespace, "")))
+        .take(400)
+        .position(|l| l.text.len() < 40 && is_toc_title(&l.text.replace(char::is_whitespace, "")))
         .map(|i| (i, i + 1))
         .or_else(|| find_unmarked(lines))?;
     let (title_line, first_entry) = start;
