@@ -104,9 +104,9 @@ struct CompareArgs {
     /// Order of the rows, by the first term.
     #[arg(long, value_enum, default_value_t = CompareSort::Rate)]
     sort: CompareSort,
-    /// Best passages to show per document.
-    #[arg(long, default_value_t = 1, value_name = "N")]
-    per: usize,
+    /// Best passages to show per document, side by side [default: 1 for up to 50 documents, else 0].
+    #[arg(long, value_name = "N")]
+    per: Option<usize>,
     #[command(flatten)]
     machine: Machine,
     /// With --csv: which table.

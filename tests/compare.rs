@@ -30,7 +30,7 @@ fn counts(term: &str) -> BTreeMap<String, (u64, u64)> {
         bundled_index(),
         &[term.to_string()],
         &Filters::default(),
-        0,
+        Some(0),
         SortKey::File,
     )
     .unwrap();
@@ -95,7 +95,7 @@ fn compare_counts_equal_a_substring_count_and_keep_zero_rows() {
         bundled_index(),
         &["发展".to_string()],
         &Filters::default(),
-        0,
+        Some(0),
         SortKey::Rate,
     )
     .unwrap();
@@ -135,7 +135,7 @@ fn chapters_that_use_a_term_add_up_to_its_occurrences() {
         bundled_index(),
         &["营商环境".to_string()],
         &Filters::default(),
-        0,
+        Some(0),
         SortKey::File,
     )
     .unwrap();
@@ -491,7 +491,7 @@ fn filters_keep_compare_to_the_chosen_documents() {
         bundled_index(),
         &terms(&["\"营商环境\"".to_string()]).unwrap(),
         &f,
-        1,
+        Some(1),
         SortKey::Count,
     )
     .unwrap();

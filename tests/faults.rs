@@ -361,7 +361,7 @@ fn assert_whole_and_exact(dir: &Path) -> usize {
         &idx,
         &["营商环境".into(), "发展".into()],
         &Filters::default(),
-        0,
+        Some(0),
         SortKey::File,
     )
     .unwrap();

@@ -23,7 +23,8 @@ pub struct CompareConfig {
     pub location: IndexLocation,
     pub filters: Filters,
     pub sort: SortKey,
-    pub per: usize,
+    /// `--per`, if given.
+    pub per: Option<usize>,
     pub format: Format,
     pub palette: Palette,
 }
@@ -33,6 +34,12 @@ pub fn run(c: &CompareConfig) -> Result<Outcome> {
     let terms = compare::terms(&c.queries)?;
     let idx = open_fresh(&c.location)?;
     let result = compare::compare(&idx, &terms, &c.filters, c.per, c.sort)?;
+    if c.per.is_none() && result.per == 0 && c.format == Format::Human {
+        eprintln!(
+            "side by side left out for {} documents; --per 1 shows each one's best passage",
+            result.rows.len()
+        );
+    }
     present::to_stdout(|w| match c.format {
         Format::Human => present::compare::human(w, &result, c.palette),
         Format::Json => present::compare::json(w, &result),

@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use tantivy::schema::Term;
-use tantivy::{Index, IndexWriter, TantivyDocument};
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument};
 
 use super::manifest::{self, ChapterRecord, DocRecord, Fingerprint, Manifest};
 use super::schema::{self, Fields};
@@ -49,7 +50,7 @@ impl BuildOptions {
             rebuild: false,
             read: ReadOptions::default(),
             threads,
-            memory_mb: 64 * threads,
+            memory_mb: 128 * threads,
             commit_every: 64 * 1024 * 1024,
             lock_wait: Duration::from_secs(600),
         }
@@ -384,7 +385,19 @@ fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, Fields)> {
         )));
     }
     let (schema, fields) = schema::build();
-    let index = Index::create_in_dir(dir, schema)
+    let settings = IndexSettings {
+        // Chinese text compresses to about 40% of its UTF-8 size with zstd in large blocks, against
+        // 65% with lz4: the stored text is the index's largest part.
+        docstore_compression: Compressor::Zstd(ZstdCompressor {
+            compression_level: Some(3),
+        }),
+        docstore_blocksize: 64 * 1024,
+        ..IndexSettings::default()
+    };
+    let index = Index::builder()
+        .schema(schema)
+        .settings(settings)
+        .create_in_dir(dir)
         .map_err(|e| Error::io(dir, std::io::Error::other(e.to_string())))?;
     Ok((index, fields))
 }

@@ -21,7 +21,7 @@ use crate::passage::{HeadingRef, Kind, Passage};
 use crate::plan::Plan;
 pub use manifest::{DocRecord, Manifest};
 use schema::Fields;
-use tokenize::{BIGRAM, BigramTokenizer};
+use tokenize::{CHARS, CharTokenizer};
 
 /// Where a passage sits, as stored with it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -63,7 +63,7 @@ pub fn documents(fields: &Fields, plan: &Plan, key: &str, id: u64) -> Vec<Tantiv
             doc.add_text(fields.text, &p.text);
             doc.add_bytes(
                 fields.info,
-                &serde_json::to_vec(&info).expect("passage info serialises"),
+                &postcard::to_allocvec(&info).expect("passage info serialises"),
             );
             doc.add_text(fields.path, key);
             doc.add_u64(fields.doc, id);
@@ -71,6 +71,7 @@ pub fn documents(fields: &Fields, plan: &Plan, key: &str, id: u64) -> Vec<Tantiv
                 doc.add_u64(fields.chapter, u64::from(no));
             }
             doc.add_u64(fields.chapter_ord, ord);
+            doc.add_u64(fields.kind, schema::kind_code(p.kind));
             doc
         })
         .collect()
@@ -87,7 +88,7 @@ pub fn passage_from_doc(fields: &Fields, doc: &TantivyDocument) -> Result<Passag
         .get_first(fields.info)
         .and_then(|v| v.as_bytes())
         .unwrap_or_default();
-    let info: StoredInfo = serde_json::from_slice(info).map_err(|e| Error::IndexDamaged {
+    let info: StoredInfo = postcard::from_bytes(info).map_err(|e| Error::IndexDamaged {
         path: PathBuf::from("?"),
         reason: format!("a stored passage is unreadable ({e})"),
     })?;
@@ -113,7 +114,7 @@ pub fn exists(dir: &Path) -> bool {
 /// their terms directly.
 pub fn register_tokenizers(index: &Index, jieba: std::sync::Arc<jieba_rs::Jieba>) {
     let m = index.tokenizers();
-    m.register(BIGRAM, BigramTokenizer);
+    m.register(CHARS, CharTokenizer);
     m.register(tokenize::JIEBA, tokenize::JiebaTokenizer::new(jieba));
 }
 

@@ -2,7 +2,7 @@
 //!
 //! | field | what | how |
 //! |---|---|---|
-//! | `chars` | the text as character bigrams | positions (character indices), no norms: exact matching |
+//! | `chars` | the text, one token per character | positions (character indices), no norms: exact matching |
 //! | `words` | the text as jieba words | frequencies and norms: BM25 |
 //! | `text` | the normalised text | stored |
 //! | `info` | location and context (JSON) | stored |
@@ -10,12 +10,13 @@
 //! | `doc` | the document's id | indexed, fast: filters and per-document counts |
 //! | `chapter` | the chapter number | indexed: `--chapter` |
 //! | `chapter_ord` | the chapter's place in the outline | fast: per-chapter counts |
+//! | `kind` | heading, paragraph, table … (see [`kind_code`]) | fast: preferring sentences to headings |
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use super::tokenize::{BIGRAM, JIEBA};
+use super::tokenize::{CHARS, JIEBA};
 
 /// The index format this build writes and reads. An index of another format must be rebuilt.
 pub const FORMAT: u32 = 1;
@@ -31,6 +32,15 @@ pub struct Fields {
     pub doc: Field,
     pub chapter: Field,
     pub chapter_ord: Field,
+    pub kind: Field,
+}
+
+/// The `kind` fast field's value for a passage kind.
+pub fn kind_code(kind: crate::passage::Kind) -> u64 {
+    crate::passage::Kind::ALL
+        .iter()
+        .position(|&k| k == kind)
+        .unwrap_or(0) as u64
 }
 
 /// Builds the schema.
@@ -40,7 +50,7 @@ pub fn build() -> (Schema, Fields) {
         "chars",
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer(BIGRAM)
+                .set_tokenizer(CHARS)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions)
                 .set_fieldnorms(false),
         ),
@@ -59,6 +69,7 @@ pub fn build() -> (Schema, Fields) {
     let doc = b.add_u64_field("doc", INDEXED | FAST);
     let chapter = b.add_u64_field("chapter", INDEXED);
     let chapter_ord = b.add_u64_field("chapter_ord", FAST);
+    let kind = b.add_u64_field("kind", FAST);
     let fields = Fields {
         chars,
         words,
@@ -68,6 +79,7 @@ pub fn build() -> (Schema, Fields) {
         doc,
         chapter,
         chapter_ord,
+        kind,
     };
     (b.build(), fields)
 }
@@ -93,5 +105,6 @@ pub fn fields(schema: &Schema) -> Option<Fields> {
         doc: f("doc")?,
         chapter: f("chapter")?,
         chapter_ord: f("chapter_ord")?,
+        kind: f("kind")?,
     })
 }

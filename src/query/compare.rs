@@ -71,6 +71,8 @@ pub struct Comparison {
     pub rows: Vec<DocRow>,
     /// Occurrences of each query in all compared documents.
     pub totals: Vec<u64>,
+    /// Best passages per document shown side by side.
+    pub per: usize,
 }
 
 /// Normalises the terms to compare: each is one exact string; surrounding ASCII quotes are
@@ -98,13 +100,18 @@ pub fn terms(raw: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// Compares `terms` (normalised, see [`terms`]) across the documents the filters keep; `per` best
-/// passages per document and term.
+/// Side by side is shown by default up to this many documents: beyond, a page of passages per
+/// term stops being a comparison one can read, and loading them costs more than the counting.
+pub const SIDE_BY_SIDE_DOCUMENTS: usize = 50;
+
+/// Compares `terms` (normalised, see [`terms`]) across the documents the filters keep, with `per`
+/// best passages per document and term (default: 1 up to [`SIDE_BY_SIDE_DOCUMENTS`] documents,
+/// else none).
 pub fn compare(
     idx: &Opened,
     terms: &[String],
     filters: &Filters,
-    per: usize,
+    per: Option<usize>,
     sort: SortKey,
 ) -> Result<Comparison> {
     let searcher = idx.searcher();
@@ -115,6 +122,11 @@ pub fn compare(
         .iter()
         .filter(|d| allowed.as_ref().is_none_or(|a| a.contains(&d.id)))
         .collect();
+    let per = per.unwrap_or(if docs.len() <= SIDE_BY_SIDE_DOCUMENTS {
+        1
+    } else {
+        0
+    });
     let mut rows: Vec<DocRow> = docs
         .iter()
         .map(|d| DocRow {
@@ -130,13 +142,12 @@ pub fn compare(
         .collect();
     let mut totals = vec![0u64; terms.len()];
     for (q, term) in terms.iter().enumerate() {
-        let len = term.chars().count() as u32;
         let mut chapters: HashMap<(u64, u64), u64> = HashMap::new();
-        for m in scan(idx, &searcher, term, filters)? {
+        for m in scan(idx, &searcher, term, filters, false)? {
             let Some(&r) = row_of.get(&m.doc) else {
                 continue;
             };
-            let n = u64::from(m.occurrences(len));
+            let n = u64::from(m.occurrences);
             let c = &mut rows[r].counts[q];
             c.occurrences += n;
             c.passages += 1;
@@ -192,6 +203,7 @@ pub fn compare(
         queries: terms.to_vec(),
         rows,
         totals,
+        per,
     })
 }
 

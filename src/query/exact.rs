@@ -1,15 +1,12 @@
 //! Exact matching, independent of word segmentation.
 //!
-//! A string of two or more characters occurs where its character bigrams stand at consecutive
-//! positions of the `chars` field; it is enough to check every other bigram (offsets 0, 2, 4 …,
-//! and the last) since together they cover every character. A single character occurs wherever
-//! a bigram starts with it: the union of every term with that prefix. [`Matcher`] walks the
-//! documents of one segment that contain the string and gives, for each, the character positions
-//! where it starts; [`ExactQuery`] wraps it as a tantivy query so it combines with BM25 clauses
-//! and filters in one boolean query.
+//! The `chars` field holds one token per character at its character position, so a string
+//! occurs where its characters stand at consecutive positions. [`Matcher`] walks the documents of
+//! one segment that contain the string — the rarest character's postings lead, the others follow
+//! by seeking — and checks the positions. It counts occurrences that do not overlap and, on
+//! request, gives where each starts. [`ExactQuery`] wraps it as a tantivy query so it combines
+//! with BM25 clauses and filters in one boolean query.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::fmt;
 
 use tantivy::postings::{Postings, SegmentPostings};
@@ -17,145 +14,52 @@ use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError};
 
-use crate::index::tokenize::bigram;
-
-/// The bigrams to check for a string of `chars.len() >= 2` characters: (offset, bigram).
-fn chain_terms(chars: &[char]) -> Vec<(u32, String)> {
-    let n = chars.len();
-    let mut offsets: Vec<usize> = (0..n - 1).step_by(2).collect();
-    if offsets.last().is_some_and(|&o| o < n - 2) {
-        offsets.push(n - 2);
-    }
-    offsets
-        .into_iter()
-        .map(|o| (o as u32, bigram(chars[o], Some(chars[o + 1]))))
-        .collect()
-}
-
-/// The documents of a segment that contain a string, with where it starts in each.
-pub enum Matcher {
-    Empty,
-    Chain(Chain),
-    Union(Union),
-}
-
-/// Opens a matcher for `text` over the `chars` field of a segment.
-pub fn matcher(reader: &SegmentReader, field: Field, text: &str) -> tantivy::Result<Matcher> {
-    let chars: Vec<char> = text.chars().collect();
-    let inverted = reader.inverted_index(field)?;
-    match chars.len() {
-        0 => Ok(Matcher::Empty),
-        1 => {
-            // Every bigram starting with the character: its UTF-8 bytes are a prefix of theirs.
-            let mut lo = [0u8; 4];
-            let lo = chars[0].encode_utf8(&mut lo).as_bytes().to_vec();
-            let mut hi = lo.clone();
-            if let Some(last) = hi.last_mut() {
-                *last += 1; // the last byte of a UTF-8 character is at most 0xBF
-            }
-            let mut stream = inverted.terms().range().ge(&lo).lt(&hi).into_stream()?;
-            let mut postings = Vec::new();
-            while stream.advance() {
-                let p = inverted.read_postings_from_terminfo(
-                    stream.value(),
-                    IndexRecordOption::WithFreqsAndPositions,
-                )?;
-                postings.push(p);
-            }
-            Ok(Union::new(postings).map_or(Matcher::Empty, Matcher::Union))
-        }
-        _ => {
-            let mut postings = Vec::new();
-            for (offset, bg) in chain_terms(&chars) {
-                let term = Term::from_field_text(field, &bg);
-                match inverted.read_postings(&term, IndexRecordOption::WithFreqsAndPositions)? {
-                    Some(p) => postings.push((offset, p)),
-                    None => return Ok(Matcher::Empty),
-                }
-            }
-            Ok(Chain::new(postings).map_or(Matcher::Empty, Matcher::Chain))
-        }
-    }
-}
-
-impl Matcher {
-    /// Character positions where the string starts in the current document, ascending.
-    pub fn starts(&self) -> &[u32] {
-        match self {
-            Matcher::Empty => &[],
-            Matcher::Chain(c) => &c.starts,
-            Matcher::Union(u) => &u.starts,
-        }
-    }
-}
-
-impl DocSet for Matcher {
-    fn advance(&mut self) -> DocId {
-        match self {
-            Matcher::Empty => TERMINATED,
-            Matcher::Chain(c) => c.advance(),
-            Matcher::Union(u) => u.advance(),
-        }
-    }
-
-    fn seek(&mut self, target: DocId) -> DocId {
-        match self {
-            Matcher::Empty => TERMINATED,
-            Matcher::Chain(c) => c.seek(target),
-            Matcher::Union(u) => {
-                let mut d = u.doc;
-                while d < target {
-                    d = u.advance();
-                }
-                d
-            }
-        }
-    }
-
-    fn doc(&self) -> DocId {
-        match self {
-            Matcher::Empty => TERMINATED,
-            Matcher::Chain(c) => c.doc,
-            Matcher::Union(u) => u.doc,
-        }
-    }
-
-    fn size_hint(&self) -> u32 {
-        match self {
-            Matcher::Empty => 0,
-            Matcher::Chain(c) => c.postings[0].1.size_hint(),
-            Matcher::Union(u) => u.postings.iter().map(|p| p.size_hint()).sum(),
-        }
-    }
-}
-
-/// Bigram postings aligned at their offsets.
-pub struct Chain {
-    /// (offset in the string, postings), rarest first: the first leads the intersection.
+/// The documents of a segment that contain a string, with its occurrences in each.
+pub struct Matcher {
+    /// (offset of the character in the string, its postings), rarest first. Empty when some
+    /// character occurs nowhere in the segment.
     postings: Vec<(u32, SegmentPostings)>,
+    len: u32,
     doc: DocId,
+    /// Starts of the occurrences in the current document (overlapping ones included).
     starts: Vec<u32>,
     buf: Vec<u32>,
 }
 
-impl Chain {
-    fn new(mut postings: Vec<(u32, SegmentPostings)>) -> Option<Chain> {
-        postings.sort_by_key(|(_, p)| p.size_hint());
-        let first = postings.first()?.1.doc();
-        let mut c = Chain {
-            postings,
-            doc: TERMINATED,
-            starts: Vec::new(),
-            buf: Vec::new(),
-        };
-        c.doc = c.find_from(first);
-        Some(c)
+/// Opens a matcher for `text` over the `chars` field of a segment.
+pub fn matcher(reader: &SegmentReader, field: Field, text: &str) -> tantivy::Result<Matcher> {
+    let inverted = reader.inverted_index(field)?;
+    let mut postings = Vec::new();
+    let mut buf = [0u8; 4];
+    for (offset, c) in text.chars().enumerate() {
+        let term = Term::from_field_text(field, c.encode_utf8(&mut buf));
+        match inverted.read_postings(&term, IndexRecordOption::WithFreqsAndPositions)? {
+            Some(p) => postings.push((offset as u32, p)),
+            None => {
+                postings.clear();
+                break;
+            }
+        }
     }
+    postings.sort_by_key(|(_, p)| p.size_hint());
+    let len = text.chars().count() as u32;
+    let mut m = Matcher {
+        postings,
+        len,
+        doc: TERMINATED,
+        starts: Vec::new(),
+        buf: Vec::new(),
+    };
+    let first = m.postings.first().map_or(TERMINATED, |(_, p)| p.doc());
+    m.doc = m.find_from(first);
+    Ok(m)
+}
 
+impl Matcher {
     /// The first document at or after `candidate` where the string occurs.
     fn find_from(&mut self, mut candidate: DocId) -> DocId {
         loop {
-            if candidate == TERMINATED {
+            if candidate == TERMINATED || self.postings.is_empty() {
                 return TERMINATED;
             }
             // Bring every list to the same document.
@@ -180,20 +84,20 @@ impl Chain {
             if target == TERMINATED {
                 return TERMINATED;
             }
-            if self.verify() {
+            if self.postings.len() == 1 || self.verify() {
                 return target;
             }
             candidate = self.postings[0].1.advance();
         }
     }
 
-    /// Whether the bigrams stand at consecutive offsets somewhere in the current document;
+    /// Whether the characters stand at consecutive positions somewhere in the current document;
     /// fills `starts`.
     fn verify(&mut self) -> bool {
         let (first, rest) = self
             .postings
             .split_first_mut()
-            .expect("a chain has at least one bigram");
+            .expect("a matcher has postings");
         first.1.positions(&mut self.buf);
         let off = first.0;
         self.starts.clear();
@@ -204,104 +108,74 @@ impl Chain {
                 break;
             }
             p.positions(&mut self.buf);
-            let off = *off;
-            let shifted = self.buf.iter().filter(|&&p| p >= off).map(|&p| p - off);
-            intersect_in_place(&mut self.starts, shifted);
+            keep_aligned(&mut self.starts, &self.buf, *off);
         }
         !self.starts.is_empty()
     }
 
-    fn advance(&mut self) -> DocId {
-        if self.doc == TERMINATED {
-            return TERMINATED;
+    /// Character positions where the string starts in the current document, ascending.
+    pub fn starts(&mut self) -> &[u32] {
+        if self.postings.len() == 1 && self.doc != TERMINATED {
+            // A single character: its positions are its starts; read them only when asked.
+            let p = &mut self.postings[0].1;
+            p.positions(&mut self.starts);
         }
-        let next = self.postings[0].1.advance();
-        self.doc = self.find_from(next);
+        &self.starts
+    }
+
+    /// Occurrences in the current document that do not overlap, counted left to right.
+    pub fn occurrences(&mut self) -> u32 {
+        if self.postings.len() == 1 {
+            return self.postings[0].1.term_freq();
+        }
+        non_overlapping(&self.starts, self.len)
+    }
+}
+
+impl DocSet for Matcher {
+    fn advance(&mut self) -> DocId {
+        if self.doc != TERMINATED {
+            let next = self.postings[0].1.advance();
+            self.doc = self.find_from(next);
+        }
         self.doc
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        if self.doc >= target {
-            return self.doc;
+        if self.doc < target {
+            let next = self.postings[0].1.seek(target);
+            self.doc = self.find_from(next);
         }
-        let next = self.postings[0].1.seek(target);
-        self.doc = self.find_from(next);
         self.doc
     }
-}
 
-/// Keeps the elements of sorted `left` that also occur in sorted `right`.
-fn intersect_in_place(left: &mut Vec<u32>, right: impl Iterator<Item = u32>) {
-    let mut right = right.peekable();
-    left.retain(|&x| {
-        while right.peek().is_some_and(|&r| r < x) {
-            right.next();
-        }
-        right.peek() == Some(&x)
-    });
-}
-
-/// The union of the postings of every bigram that starts with one character.
-pub struct Union {
-    postings: Vec<SegmentPostings>,
-    heap: BinaryHeap<Reverse<(DocId, usize)>>,
-    doc: DocId,
-    starts: Vec<u32>,
-    buf: Vec<u32>,
-}
-
-impl Union {
-    fn new(postings: Vec<SegmentPostings>) -> Option<Union> {
-        if postings.is_empty() {
-            return None;
-        }
-        let heap = postings
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.doc() != TERMINATED)
-            .map(|(i, p)| Reverse((p.doc(), i)))
-            .collect();
-        let mut u = Union {
-            postings,
-            heap,
-            doc: TERMINATED,
-            starts: Vec::new(),
-            buf: Vec::new(),
-        };
-        u.collect_current();
-        Some(u)
+    fn doc(&self) -> DocId {
+        self.doc
     }
 
-    /// Pops every list standing on the smallest document, merging their positions.
-    fn collect_current(&mut self) -> DocId {
-        self.starts.clear();
-        let Some(&Reverse((doc, _))) = self.heap.peek() else {
-            self.doc = TERMINATED;
-            return TERMINATED;
-        };
-        while let Some(&Reverse((d, i))) = self.heap.peek() {
-            if d != doc {
-                break;
-            }
-            self.heap.pop();
-            self.postings[i].positions(&mut self.buf);
-            self.starts.extend_from_slice(&self.buf);
-            let next = self.postings[i].advance();
-            if next != TERMINATED {
-                self.heap.push(Reverse((next, i)));
-            }
-        }
-        self.starts.sort_unstable();
-        self.doc = doc;
-        doc
+    fn size_hint(&self) -> u32 {
+        self.postings.first().map_or(0, |(_, p)| p.size_hint())
     }
+}
 
-    fn advance(&mut self) -> DocId {
-        if self.doc == TERMINATED {
-            return TERMINATED;
+/// Keeps the starts `s` (sorted) for which `s + offset` is among the sorted `positions`.
+fn keep_aligned(starts: &mut Vec<u32>, positions: &[u32], offset: u32) {
+    let mut kept = 0;
+    let mut j = 0;
+    for i in 0..starts.len() {
+        let want = starts[i] + offset;
+        while j < positions.len() && positions[j] < want {
+            j += 1;
         }
-        self.collect_current()
+        if j == positions.len() {
+            break;
+        }
+        if positions[j] == want {
+            starts[kept] = starts[i];
+            kept += 1;
+        }
     }
+    starts.truncate(kept);
 }
 
 /// Occurrences that do not overlap, counted left to right: `哈哈` occurs once in `哈哈哈`.
@@ -396,8 +270,10 @@ impl DocSet for ExactScorer {
 
 impl Scorer for ExactScorer {
     fn score(&mut self) -> Score {
-        let n = self.matcher.starts().len().max(1) as f32;
-        self.boost * (1.0 + n.ln())
+        match self.matcher.occurrences() {
+            0 | 1 => self.boost,
+            n => self.boost * (1.0 + (n as f32).ln()),
+        }
     }
 }
 
@@ -406,29 +282,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_character_is_covered_by_the_checked_bigrams() {
-        let offsets = |s: &str| {
-            chain_terms(&s.chars().collect::<Vec<_>>())
-                .into_iter()
-                .map(|(o, _)| o)
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(offsets("碳汇"), [0]);
-        assert_eq!(offsets("碳达峰"), [0, 1]);
-        assert_eq!(offsets("碳达峰碳"), [0, 2]);
-        assert_eq!(offsets("碳达峰碳中"), [0, 2, 3]);
-        let terms = chain_terms(&"营商环境".chars().collect::<Vec<_>>());
-        assert_eq!(
-            terms,
-            vec![(0, "营商".to_string()), (2, "环境".to_string())]
-        );
-    }
-
-    #[test]
-    fn intersection_and_overlap_counting() {
-        let mut a = vec![1, 3, 5, 9];
-        intersect_in_place(&mut a, [0, 3, 4, 9, 12].into_iter());
-        assert_eq!(a, [3, 9]);
+    fn alignment_and_overlap_counting() {
+        // Starts 1, 3, 5, 9 of a first character; the second stands at 4, 6, 10, 12.
+        let mut starts = vec![1, 3, 5, 9];
+        keep_aligned(&mut starts, &[4, 6, 10, 12], 1);
+        assert_eq!(starts, [3, 5, 9]);
+        let mut none = vec![2];
+        keep_aligned(&mut none, &[], 1);
+        assert!(none.is_empty());
         assert_eq!(non_overlapping(&[0, 1], 2), 1);
         assert_eq!(non_overlapping(&[0, 2, 3], 2), 2);
         assert_eq!(non_overlapping(&[], 2), 0);

@@ -56,7 +56,7 @@ pub fn concordance(
     let searcher = idx.searcher();
     let len = term.chars().count();
     let mut lines = Vec::new();
-    for m in scan(idx, &searcher, term, filters)? {
+    for m in scan(idx, &searcher, term, filters, true)? {
         let Some(doc) = idx.doc(m.doc) else { continue };
         let stored = searcher.doc(m.addr)?;
         let passage = passage_from_doc(&idx.fields, &stored)?;

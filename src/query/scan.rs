@@ -1,9 +1,10 @@
-//! Every passage that contains a string, with where it starts: the exact occurrences that
-//! `compare` counts and `kwic` lists. Read from the index's positions; no stored text is opened.
+//! Every passage that contains a string, with how often and (on request) where: the exact
+//! occurrences that `compare` counts and `kwic` lists. Read from the index's positions; no
+//! stored text is opened.
 
 use tantivy::{DocAddress, DocSet, Searcher, TERMINATED};
 
-use super::exact::{self, non_overlapping};
+use super::exact;
 use super::filter::Filters;
 use crate::error::Result;
 use crate::index::Opened;
@@ -16,23 +17,21 @@ pub struct PassageMatch {
     pub doc: u64,
     /// 1-based place of the passage's chapter in the document's outline; 0 for none.
     pub chapter_ord: u64,
-    /// Character positions where the string starts, ascending (overlapping ones included).
+    /// Occurrences that do not overlap, counted left to right.
+    pub occurrences: u32,
+    /// Character positions where the string starts, ascending (overlapping ones included);
+    /// filled only when the scan was asked for them.
     pub starts: Vec<u32>,
 }
 
-impl PassageMatch {
-    /// Occurrences that do not overlap, counted left to right.
-    pub fn occurrences(&self, len: u32) -> u32 {
-        non_overlapping(&self.starts, len)
-    }
-}
-
 /// Scans the index for `text` (already normalised). Filters apply; deleted passages are skipped.
+/// `with_starts` asks for each occurrence's position, not only the count.
 pub fn scan(
     idx: &Opened,
     searcher: &Searcher,
     text: &str,
     filters: &Filters,
+    with_starts: bool,
 ) -> Result<Vec<PassageMatch>> {
     let allowed = filters.documents(&idx.manifest)?;
     let mut out = Vec::new();
@@ -55,7 +54,12 @@ pub fn scan(
                         addr: DocAddress::new(seg as u32, d),
                         doc,
                         chapter_ord: ord,
-                        starts: m.starts().to_vec(),
+                        occurrences: m.occurrences(),
+                        starts: if with_starts {
+                            m.starts().to_vec()
+                        } else {
+                            Vec::new()
+                        },
                     });
                 }
             }

@@ -21,6 +21,7 @@ use super::highlight::{merged_ranges, proximity};
 use super::parse::{Conjunction, Query};
 use super::words;
 use crate::error::{Error, Result};
+use crate::index::schema::kind_code;
 use crate::index::{DocRecord, Opened, passage_from_doc};
 use crate::passage::{Kind, Passage};
 
@@ -157,33 +158,14 @@ pub fn best_per_document(
         let Some(q) = plan.tier_query(kind) else {
             continue;
         };
-        // A few more than asked, so that paragraphs can be preferred to bare headings.
-        let best = searcher.search(
-            &q,
-            &BestPerDoc {
-                per: per.max(1) + 3,
-            },
-        )?;
-        for (doc, found) in best {
+        for (doc, found) in searcher.search(&q, &BestPerDoc { per: per.max(1) })? {
             if out.contains_key(&doc) {
                 continue;
             }
             let mut hits: Vec<Hit> = found
                 .into_iter()
-                .map(|(score, addr)| plan.hit(&searcher, addr, score, kind))
+                .map(|b| plan.hit(&searcher, b.addr, b.score, kind))
                 .collect::<Result<_>>()?;
-            if kind == MatchKind::All {
-                for h in &mut hits {
-                    h.score += plan.closeness(h);
-                }
-            }
-            // Read side by side, a sentence says more than a heading that merely names the topic.
-            hits.sort_by(|a, b| {
-                (a.passage.kind == Kind::Heading)
-                    .cmp(&(b.passage.kind == Kind::Heading))
-                    .then(b.score.total_cmp(&a.score))
-            });
-            hits.truncate(per.max(1));
             for (k, h) in hits.iter_mut().enumerate() {
                 h.rank = k + 1;
             }
@@ -193,15 +175,29 @@ pub fn best_per_document(
     Ok(out)
 }
 
-/// Collects the best `per` passages of each document, by score.
+/// Collects the best `per` passages of each document: by score, a heading only where the
+/// document has no other passage — read side by side, a sentence says more than a heading that
+/// merely names the topic. Needs no stored text: document and kind come from fast fields.
 struct BestPerDoc {
     per: usize,
 }
 
-type Best = HashMap<u64, Vec<(f32, DocAddress)>>;
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    heading: bool,
+    score: f32,
+    addr: DocAddress,
+}
 
-fn keep_best(list: &mut Vec<(f32, DocAddress)>, per: usize) {
-    list.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+type Best = HashMap<u64, Vec<Candidate>>;
+
+fn keep_best(list: &mut Vec<Candidate>, per: usize) {
+    list.sort_by(|a, b| {
+        a.heading
+            .cmp(&b.heading)
+            .then(b.score.total_cmp(&a.score))
+            .then(a.addr.cmp(&b.addr))
+    });
     list.truncate(per);
 }
 
@@ -214,10 +210,13 @@ impl Collector for BestPerDoc {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<BestPerDocSegment> {
+        let fast = reader.fast_fields();
         Ok(BestPerDocSegment {
             segment,
             per: self.per,
-            doc: reader.fast_fields().u64("doc")?,
+            doc: fast.u64("doc")?,
+            kind: fast.u64("kind")?,
+            heading: kind_code(Kind::Heading),
             best: HashMap::new(),
         })
     }
@@ -244,6 +243,8 @@ struct BestPerDocSegment {
     segment: SegmentOrdinal,
     per: usize,
     doc: tantivy::columnar::Column<u64>,
+    kind: tantivy::columnar::Column<u64>,
+    heading: u64,
     best: Best,
 }
 
@@ -252,8 +253,13 @@ impl SegmentCollector for BestPerDocSegment {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let id = self.doc.first(doc).unwrap_or_default();
+        let heading = self.kind.first(doc) == Some(self.heading);
         let list = self.best.entry(id).or_default();
-        list.push((score, DocAddress::new(self.segment, doc)));
+        list.push(Candidate {
+            heading,
+            score,
+            addr: DocAddress::new(self.segment, doc),
+        });
         if list.len() > self.per * 4 + 8 {
             keep_best(list, self.per);
         }
