@@ -290,7 +290,7 @@ fn a_damaged_index_is_a_clear_error_until_rebuilt() {
             std::fs::copy(e.path(), d.join("index").join(e.file_name())).unwrap();
         }
     };
-    let damage: [(&str, &dyn Fn()); 3] = [
+    let damage: [(&str, &dyn Fn()); 4] = [
         ("truncated meta.json", &|| {
             let meta = std::fs::read(good.join("meta.json")).unwrap();
             std::fs::write(d.join("index/meta.json"), &meta[..meta.len() / 3]).unwrap();
@@ -303,11 +303,22 @@ fn a_damaged_index_is_a_clear_error_until_rebuilt() {
                 .unwrap();
             std::fs::remove_file(idx).unwrap();
         }),
+        ("a missing manifest", &|| {
+            let manifest = std::fs::read_dir(d.join("index"))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.to_string_lossy().contains("plansearch-manifest-"))
+                .unwrap();
+            std::fs::remove_file(manifest).unwrap();
+        }),
         ("an index from another version", &|| {
             let meta = std::fs::read_to_string(good.join("meta.json")).unwrap();
             std::fs::write(
                 d.join("index/meta.json"),
-                meta.replace("\\\"format\\\":1", "\\\"format\\\":99"),
+                meta.replace(
+                    &format!("\\\"format\\\":{}", plansearch::index::schema::FORMAT),
+                    "\\\"format\\\":99",
+                ),
             )
             .unwrap();
         }),

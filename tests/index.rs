@@ -78,6 +78,19 @@ fn index_builds_then_does_no_work_then_updates_one_file_at_a_time() {
         "hubei.txt is no longer indexed: {}",
         gone.stderr
     );
+
+    // Each commit wrote a manifest; only the last two are kept.
+    let manifests = std::fs::read_dir(d.join("index"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("plansearch-manifest-")
+        })
+        .count();
+    assert!((1..=2).contains(&manifests), "{manifests} manifest files");
 }
 
 #[test]

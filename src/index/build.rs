@@ -127,6 +127,12 @@ pub fn update(opts: &BuildOptions, progress: &dyn Progress) -> Result<Summary> {
         Err(e) if !opts.rebuild => return Err(e),
         Err(_) => None,
     };
+    // The manifest file of the commit we start from, kept through our first commit.
+    let mut previous = index
+        .load_metas()
+        .ok()
+        .and_then(|m| m.payload)
+        .and_then(|p| manifest::named_in(&p));
 
     let mut summary = Summary {
         skipped: walk_skipped,
@@ -149,10 +155,7 @@ pub fn update(opts: &BuildOptions, progress: &dyn Progress) -> Result<Summary> {
     let mut jobs = Vec::new();
     let mut present = std::collections::HashSet::new();
     for path in files {
-        let key = manifest::relative_key(
-            &corpus,
-            &std::fs::canonicalize(&path).unwrap_or(path.clone()),
-        );
+        let key = manifest::relative_key(&opts.corpus, &path);
         let stat = match Fingerprint::stat(&path) {
             Ok(s) => s,
             Err(e) => {
@@ -239,13 +242,13 @@ pub fn update(opts: &BuildOptions, progress: &dyn Progress) -> Result<Summary> {
             }
         }
         if !opts.rebuild && since_commit >= opts.commit_every {
-            commit(&mut writer, &manifest)?;
+            commit(&mut writer, &manifest, &opts.index, &mut previous)?;
             since_commit = 0;
         }
     }
     if dirty {
         progress.finishing();
-        commit(&mut writer, &manifest)?;
+        commit(&mut writer, &manifest, &opts.index, &mut previous)?;
         writer.wait_merging_threads()?;
     }
     summary.documents = manifest.docs.len();
@@ -263,8 +266,7 @@ pub fn is_stale(manifest: &Manifest, corpus: &Path) -> Result<bool> {
         return Ok(true);
     }
     for path in files {
-        let key =
-            manifest::relative_key(&root, &std::fs::canonicalize(&path).unwrap_or(path.clone()));
+        let key = manifest::relative_key(corpus, &path);
         let same = match (manifest.get(&key), Fingerprint::stat(&path)) {
             (Some(r), Ok(stat)) => r.fingerprint.same_stat(&stat),
             _ => false,
@@ -276,10 +278,27 @@ pub fn is_stale(manifest: &Manifest, corpus: &Path) -> Result<bool> {
     Ok(false)
 }
 
-fn commit(writer: &mut IndexWriter<TantivyDocument>, manifest: &Manifest) -> Result<()> {
+/// Commits the writer's work with the manifest that describes it. The manifest file is on disk
+/// before the commit names it; the previous commit's file is kept for readers that opened the
+/// index just before this commit, older ones are removed.
+fn commit(
+    writer: &mut IndexWriter<TantivyDocument>,
+    manifest: &Manifest,
+    dir: &Path,
+    previous: &mut Option<String>,
+) -> Result<()> {
+    let payload = manifest.store(dir).map_err(|e| Error::io(dir, e))?;
     let mut prepared = writer.prepare_commit()?;
-    prepared.set_payload(&manifest.to_payload());
+    prepared.set_payload(&payload);
     prepared.commit()?;
+    let name = manifest::named_in(&payload);
+    let keep: Vec<&str> = name
+        .iter()
+        .chain(previous.iter())
+        .map(String::as_str)
+        .collect();
+    manifest::remove_others(dir, &keep);
+    *previous = name;
     Ok(())
 }
 
@@ -402,11 +421,12 @@ fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, Fields)> {
     Ok((index, fields))
 }
 
-/// Files tantivy leaves in an index directory: its metadata, its locks, and segment files named
-/// by a 32-digit hexadecimal id.
+/// Files of an index directory: tantivy's metadata, its locks, and segment files named by a
+/// 32-digit hexadecimal id; and plansearch's manifests.
 fn is_index_file(name: &str) -> bool {
     name == "meta.json"
         || name == ".managed.json"
+        || manifest::is_manifest_file(name)
         || name.starts_with(".tantivy-") && name.ends_with(".lock")
         || name
             .split('.')

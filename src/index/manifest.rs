@@ -1,9 +1,9 @@
 //! The manifest: which files the index holds, how each looked when it was indexed, and what the
 //! structure reader found in it.
 //!
-//! It travels in the payload of each tantivy commit, so the list of indexed files and the
-//! indexed passages change in the same atomic step: a process killed mid-run leaves a manifest
-//! that describes exactly the last committed index.
+//! Each tantivy commit's payload names the manifest file written (and synced) just before it, so
+//! the list of indexed files and the indexed passages change in the same atomic step: a process
+//! killed mid-run leaves the manifest that describes exactly the last committed index.
 
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -99,6 +99,55 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
+/// What a commit's payload holds: the index format and the manifest file of that commit. The
+/// manifest itself lives in its own file, so that opening an index reads tantivy's metadata
+/// quickly and the manifest in a compact binary form.
+#[derive(Debug, Serialize, Deserialize)]
+struct Payload {
+    format: u32,
+    manifest: Option<String>,
+}
+
+const MANIFEST_PREFIX: &str = "plansearch-manifest-";
+const MANIFEST_SUFFIX: &str = ".bin";
+
+/// Whether a file in the index folder is a manifest (or one being written).
+pub fn is_manifest_file(name: &str) -> bool {
+    name.strip_prefix(MANIFEST_PREFIX)
+        .map(|rest| rest.strip_suffix(".tmp").unwrap_or(rest))
+        .and_then(|rest| rest.strip_suffix(MANIFEST_SUFFIX))
+        .is_some_and(|hash| hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// The manifest file a payload names.
+pub fn named_in(payload: &str) -> Option<String> {
+    serde_json::from_str::<Payload>(payload).ok()?.manifest
+}
+
+/// Removes the manifest files of `dir` other than those in `keep`: the ones of older commits,
+/// and any left by a process killed between writing a manifest and committing.
+pub fn remove_others(dir: &Path, keep: &[&str]) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if is_manifest_file(&name) && !keep.contains(&name.as_str()) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+fn check_format(format: u32) -> Result<(), String> {
+    if format == FORMAT {
+        Ok(())
+    } else {
+        Err(format!(
+            "index format {format} is not this version's format {FORMAT}"
+        ))
+    }
+}
+
 /// The id of a document, from its corpus-relative path.
 pub fn doc_id(path: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(path.as_bytes())
@@ -113,21 +162,44 @@ impl Manifest {
         }
     }
 
-    /// Reads a manifest from a commit payload.
-    pub fn from_payload(payload: &str) -> Result<Manifest, String> {
-        let m: Manifest =
-            serde_json::from_str(payload).map_err(|e| format!("unreadable manifest ({e})"))?;
-        if m.format != FORMAT {
-            return Err(format!(
-                "index format {} is not this version's format {FORMAT}",
-                m.format
-            ));
+    /// Reads the manifest a commit's payload names, from the index folder `dir`.
+    pub fn load(dir: &Path, payload: &str) -> Result<Manifest, String> {
+        let p: Payload = serde_json::from_str(payload)
+            .map_err(|e| format!("unreadable commit payload ({e})"))?;
+        check_format(p.format)?;
+        let name = p.manifest.ok_or("the commit names no manifest")?;
+        if !is_manifest_file(&name) {
+            return Err(format!("the commit names a strange manifest file {name:?}"));
         }
+        let bytes = std::fs::read(dir.join(&name)).map_err(|e| format!("manifest {name}: {e}"))?;
+        let m: Manifest = postcard::from_bytes(&bytes)
+            .map_err(|e| format!("manifest {name} is unreadable ({e})"))?;
+        check_format(m.format)?;
         Ok(m)
     }
 
-    pub fn to_payload(&self) -> String {
-        serde_json::to_string(self).expect("a manifest always serialises")
+    /// Writes the manifest durably into the index folder `dir`, under a name given by its content,
+    /// and returns the commit payload that names it.
+    pub fn store(&self, dir: &Path) -> std::io::Result<String> {
+        let bytes = postcard::to_allocvec(self).map_err(std::io::Error::other)?;
+        let name = format!(
+            "{MANIFEST_PREFIX}{:016x}{MANIFEST_SUFFIX}",
+            xxhash_rust::xxh3::xxh3_64(&bytes)
+        );
+        let tmp = dir.join(format!("{name}.tmp"));
+        {
+            let mut f = std::fs::File::create(&tmp)?;
+            std::io::Write::write_all(&mut f, &bytes)?;
+            f.sync_all()?;
+        }
+        std::fs::rename(&tmp, dir.join(&name))?;
+        // The rename must reach the disk before a commit names the file.
+        std::fs::File::open(dir)?.sync_all()?;
+        let payload = Payload {
+            format: FORMAT,
+            manifest: Some(name),
+        };
+        Ok(serde_json::to_string(&payload).expect("a payload always serialises"))
     }
 
     /// The record of a file, by corpus-relative path.
@@ -188,7 +260,8 @@ mod tests {
     }
 
     #[test]
-    fn round_trips_through_a_payload_and_checks_the_format() {
+    fn round_trips_through_a_file_named_in_the_payload_and_checks_the_format() {
+        let dir = tempfile::tempdir().unwrap();
         let mut m = Manifest::new("/c".into());
         m.upsert(record("b.txt"));
         m.upsert(record("a.txt"));
@@ -197,18 +270,41 @@ mod tests {
             m.docs.iter().map(|d| d.path.as_str()).collect::<Vec<_>>(),
             ["a.txt", "b.txt"]
         );
-        let back = Manifest::from_payload(&m.to_payload()).unwrap();
+        let payload = m.store(dir.path()).unwrap();
+        let name = named_in(&payload).unwrap();
+        assert!(is_manifest_file(&name), "{name}");
+        let back = Manifest::load(dir.path(), &payload).unwrap();
         assert_eq!(back, m);
         assert!(back.get("b.txt").is_some() && back.get("c.txt").is_none());
-        let old = m
-            .to_payload()
-            .replace(&format!("\"format\":{FORMAT}"), "\"format\":0");
+
+        // Another manifest gets another file; cleaning keeps only what is asked for.
+        m.remove("a.txt");
+        let second = named_in(&m.store(dir.path()).unwrap()).unwrap();
+        assert_ne!(second, name);
+        remove_others(dir.path(), &[&second]);
+        assert!(!dir.path().join(&name).exists() && dir.path().join(&second).exists());
+
+        let old = payload.replace(&format!("\"format\":{FORMAT}"), "\"format\":0");
         assert!(
-            Manifest::from_payload(&old)
+            Manifest::load(dir.path(), &old)
                 .unwrap_err()
                 .contains("format 0")
         );
-        assert!(Manifest::from_payload("{").is_err());
+        assert!(Manifest::load(dir.path(), "{").is_err());
+        // The named file is gone (cleaned above): a clear error, not a panic.
+        assert!(
+            Manifest::load(dir.path(), &payload)
+                .unwrap_err()
+                .contains(&name)
+        );
+        std::fs::write(dir.path().join(&second), b"\xff\xff").unwrap();
+        let damaged = payload.replace(&name, &second);
+        assert!(
+            Manifest::load(dir.path(), &damaged)
+                .unwrap_err()
+                .contains("unreadable")
+        );
+        assert!(!is_manifest_file("meta.json") && !is_manifest_file("plansearch-manifest-x.bin"));
     }
 
     #[test]

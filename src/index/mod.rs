@@ -139,7 +139,7 @@ pub fn read_manifest(index: &Index, dir: &Path) -> Result<Option<Manifest>> {
         .load_metas()
         .map_err(|e| damaged(dir, e.to_string()))?;
     match metas.payload.as_deref() {
-        Some(p) => Manifest::from_payload(p)
+        Some(p) => Manifest::load(dir, p)
             .map(Some)
             .map_err(|e| damaged(dir, e)),
         None if metas.segments.is_empty() => Ok(None),

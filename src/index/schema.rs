@@ -19,7 +19,7 @@ use tantivy::schema::{
 use super::tokenize::{CHARS, JIEBA};
 
 /// The index format this build writes and reads. An index of another format must be rebuilt.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// The schema's fields.
 #[derive(Debug, Clone, Copy)]
