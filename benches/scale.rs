@@ -168,16 +168,28 @@ fn run(args: &Args) -> Result<(), String> {
     let idx = Opened::open(&index).map_err(|e| e.to_string())?;
     let queries = draw_queries(&corpus, &idx, args)?;
     let mut all = Vec::new();
+    let mut slowest: Vec<(f64, String)> = Vec::new();
     for kind in QueryKind::ALL {
-        let times = time_searches(&idx, queries.iter().filter(|q| q.kind == kind))?;
+        let of_kind: Vec<&Drawn> = queries.iter().filter(|q| q.kind == kind).collect();
+        let times = time_searches(&idx, &of_kind)?;
         rows.push(row(
             format!("search in-process, {}", kind.name()),
             latency(&times),
             "",
         ));
+        slowest.extend(
+            times
+                .iter()
+                .zip(&of_kind)
+                .map(|(&t, q)| (t, q.text.clone())),
+        );
         all.extend(times);
     }
     rows.push(row("search in-process, all queries", latency(&all), ""));
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (t, q) in slowest.iter().take(8) {
+        eprintln!("slow search: {t:.2} ms  {q}");
+    }
     let words: Vec<&Drawn> = queries
         .iter()
         .filter(|q| q.kind == QueryKind::Word)
@@ -577,11 +589,9 @@ fn draw_queries(corpus: &Path, idx: &Opened, args: &Args) -> Result<Vec<Drawn>, 
 }
 
 /// Each query's search time in milliseconds, after one untimed pass over them all.
-fn time_searches<'a>(
-    idx: &Opened,
-    queries: impl Iterator<Item = &'a Drawn>,
-) -> Result<Vec<f64>, String> {
+fn time_searches(idx: &Opened, queries: &[&Drawn]) -> Result<Vec<f64>, String> {
     let parsed: Vec<(plansearch::query::Query, &Filters)> = queries
+        .iter()
         .map(|q| {
             plansearch::query::parse(&q.text)
                 .map(|p| (p, &q.filters))

@@ -244,6 +244,97 @@ fn tiers_rank_exact_before_all_words_before_some() {
     assert_eq!(r.exact, oracle("营商环境优化").len());
 }
 
+/// The tier of a passage for a plain multi-word query, by substring tests alone.
+fn oracle_tier(text: &str, whole: &str, words: &[String]) -> Option<MatchKind> {
+    if text.contains(whole) {
+        Some(MatchKind::Exact)
+    } else if words.iter().all(|w| text.contains(w.as_str())) {
+        Some(MatchKind::All)
+    } else if words
+        .iter()
+        .any(|w| w.chars().count() > 1 && text.contains(w.as_str()))
+    {
+        Some(MatchKind::Partial)
+    } else {
+        None
+    }
+}
+
+#[test]
+fn lower_tiers_hold_exactly_the_passages_exact_matching_puts_there() {
+    // Pairs of common and rare words: the all-words and some-words tiers are searched through
+    // jieba's words, with exact matching as the fallback; either way the tiers must agree with
+    // substring tests, fill the limit when the corpus has enough, and repeat nothing.
+    for (q, limit) in [
+        ("管理 城市", 10),
+        ("生态 保护", 40),
+        ("营商环境 数字经济", 25),
+        ("全力 1500", 10),
+        ("光芯屏端网 人才", 15),
+        ("碳达峰 碳中和 能源", 30),
+    ] {
+        let r = search(q, limit);
+        let whole = q.replace(' ', "");
+        let mut by_tier = std::collections::BTreeMap::new();
+        for (_, p) in bundled_passages() {
+            if let Some(t) = oracle_tier(&p.text, &whole, &r.words) {
+                *by_tier.entry(t).or_insert(0usize) += 1;
+            }
+        }
+        let keys: BTreeSet<Key> = r.hits.iter().map(key).collect();
+        assert_eq!(keys.len(), r.hits.len(), "{q}: a passage repeated");
+        for h in &r.hits {
+            assert_eq!(
+                oracle_tier(&h.passage.text, &whole, &r.words),
+                Some(h.kind),
+                "{q}: {}",
+                h.passage.text
+            );
+        }
+        let available: usize = by_tier.values().sum();
+        assert_eq!(r.hits.len(), limit.min(available), "{q}: {by_tier:?}");
+        for tier in [MatchKind::Exact, MatchKind::All] {
+            let shown = r.hits.iter().filter(|h| h.kind == tier).count();
+            let exists = by_tier.get(&tier).copied().unwrap_or(0);
+            assert!(
+                shown == exists || r.hits.iter().all(|h| h.kind <= tier),
+                "{q}: {tier:?} shows {shown} of {exists} while lower tiers are shown"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_word_found_only_inside_longer_words_still_reaches_its_tier() {
+    // jieba reads 城市化 as one word, so only exact matching finds 城市 in the second plan.
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("a.txt"),
+        "甲县发展规划\n\n第一章 总则\n\n加强城市精细化管理，提升城市品质。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.join("b.txt"),
+        "乙县发展规划\n\n第一章 总则\n\n推进新型城市化，完善社会治理与管理体制。\n",
+    )
+    .unwrap();
+    let run = plansearch(dir.path(), &["search", "城市 管理", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let hits: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let files: Vec<(&str, &str)> = hits
+        .iter()
+        .map(|h| (h["file"].as_str().unwrap(), h["match"].as_str().unwrap()))
+        .collect();
+    assert!(files.contains(&("a.txt", "all")), "{files:?}");
+    assert!(files.contains(&("b.txt", "all")), "{files:?}");
+}
+
 #[test]
 fn within_all_words_closer_words_rank_higher() {
     let r = search("生态 保护", 300);

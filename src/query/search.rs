@@ -5,13 +5,17 @@
 //! jieba happened to segment it; BM25 over jieba words orders passages within a tier. Each tier
 //! is one tantivy boolean query — its tier condition, the filters and exclusions as required
 //! clauses, the query's words as scoring clauses — and a lower tier is only searched when the
-//! tiers above it leave room under the limit. Search returns hits; it never prints.
+//! tiers above it leave room under the limit. The lower tiers look for candidates through the
+//! words first (cheap postings, no positions) and fall back to exact matching when that finds
+//! too few. Search returns hits; it never prints.
 
 use serde::Serialize;
 use std::collections::HashMap;
 
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query as TantivyQuery, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query as TantivyQuery, TermQuery,
+};
 use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
 
@@ -66,10 +70,6 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Passages that contain the whole query string (after filters and exclusions).
     pub exact: usize,
-    /// Passages with all the words, not as one string; `None` if that tier was not needed.
-    pub all: Option<usize>,
-    /// Passages with some of the words; `None` if that tier was not needed.
-    pub partial: Option<usize>,
     /// The words the query was split into, for ranking and the lower tiers.
     pub words: Vec<String>,
 }
@@ -95,45 +95,39 @@ pub fn search(
             hits.push(plan.hit(&searcher, addr, score, MatchKind::Exact)?);
         }
     }
-    let mut results = SearchResults {
-        hits: Vec::new(),
-        exact,
-        all: None,
-        partial: None,
-        words: plan.words.clone(),
-    };
     for kind in [MatchKind::All, MatchKind::Partial] {
         if hits.len() >= limit || !query.has_words() {
             break;
         }
-        let Some(q) = plan.tier_query(kind) else {
-            continue;
-        };
-        // Take a pool by BM25, then order it by how well the words match together.
+        // Take a pool by score, then order it by how well the words match together.
         let room = limit - hits.len();
         let pool = (room * 5).max(50);
-        let (top, count) =
-            searcher.search(&q, &(TopDocs::with_limit(pool).order_by_score(), Count))?;
-        let mut tier: Vec<Hit> = top
-            .into_iter()
-            .map(|(score, addr)| plan.hit(&searcher, addr, score, kind))
-            .collect::<Result<_>>()?;
+        let mut tier = match plan.led_by_words(&searcher, kind, pool)? {
+            Some(tier) if tier.len() >= room => tier,
+            _ => match plan.tier_query(kind) {
+                Some(q) => searcher
+                    .search(&q, &TopDocs::with_limit(pool).order_by_score())?
+                    .into_iter()
+                    .map(|(score, addr)| plan.hit(&searcher, addr, score, kind))
+                    .collect::<Result<_>>()?,
+                None => continue,
+            },
+        };
         for h in &mut tier {
             h.score += plan.closeness(h);
         }
         tier.sort_by(|a, b| b.score.total_cmp(&a.score));
         tier.truncate(room);
         hits.extend(tier);
-        match kind {
-            MatchKind::All => results.all = Some(count),
-            _ => results.partial = Some(count),
-        }
     }
     for (k, h) in hits.iter_mut().enumerate() {
         h.rank = k + 1;
     }
-    results.hits = hits;
-    Ok(results)
+    Ok(SearchResults {
+        hits,
+        exact,
+        words: plan.words.clone(),
+    })
 }
 
 /// For each document, its best `per` passages on the query: those containing the whole query
@@ -410,6 +404,14 @@ impl<'a> Plan<'a> {
                 }
             }
         }
+        clauses.extend(self.common_clauses());
+        Some(BooleanQuery::new(clauses))
+    }
+
+    /// What every tier's query holds besides its condition: the filters and exclusions, and the
+    /// words for BM25.
+    fn common_clauses(&self) -> Vec<(Occur, Box<dyn TantivyQuery>)> {
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
         if let Some(f) = &self.filter {
             clauses.push((Occur::Must, f.box_clone()));
         }
@@ -417,13 +419,129 @@ impl<'a> Plan<'a> {
             clauses.push((Occur::MustNot, self.exact(x, 1.0)));
         }
         for w in &self.words {
-            let term = Term::from_field_text(self.idx.fields.words, w);
-            clauses.push((
-                Occur::Should,
-                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-            ));
+            clauses.push((Occur::Should, self.word(w)));
         }
-        Some(BooleanQuery::new(clauses))
+        clauses
+    }
+
+    /// A word of the `words` field, scored by BM25.
+    fn word(&self, w: &str) -> Box<dyn TantivyQuery> {
+        let term = Term::from_field_text(self.idx.fields.words, w);
+        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+    }
+
+    /// The best `pool` passages of the all-words or some-words tier, found through jieba's words
+    /// rather than by exact matching.
+    ///
+    /// A passage where jieba found a word contains it, so the `words` field's postings — short,
+    /// and without positions — give candidates cheaply; each candidate's tier is then read from
+    /// its text, and it is scored as the exact-matching tier query would score it. Passages that
+    /// hold a word only inside a longer one (城市 in 城市化) are not candidates: `None` when the
+    /// query has words the field cannot hold (single characters), and too few hits tell the
+    /// caller to search the tier by exact matching instead.
+    fn led_by_words(
+        &self,
+        searcher: &Searcher,
+        kind: MatchKind,
+        pool: usize,
+    ) -> Result<Option<Vec<Hit>>> {
+        let mut alternatives: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+        for (c, words) in self.conjunctions.iter().zip(&self.conj_words) {
+            let indexed: Vec<&String> = words.iter().filter(|w| w.chars().count() > 1).collect();
+            let mut condition: Vec<(Occur, Box<dyn TantivyQuery>)> = match kind {
+                MatchKind::All if !words.is_empty() && indexed.len() == words.len() => indexed
+                    .iter()
+                    .map(|w| (Occur::Must, self.word(w)))
+                    .collect(),
+                MatchKind::Partial if !indexed.is_empty() => {
+                    let any = indexed
+                        .iter()
+                        .map(|w| (Occur::Should, self.word(w)))
+                        .collect();
+                    vec![(Occur::Must, Box::new(BooleanQuery::new(any)))]
+                }
+                _ => return Ok(None),
+            };
+            condition.extend(c.phrases.iter().map(|p| (Occur::Must, self.exact(p, 1.0))));
+            alternatives.push((Occur::Should, Box::new(BooleanQuery::new(condition))));
+        }
+        // The condition selects; the common clauses score, as in the tier query.
+        let condition = BooleanQuery::new(alternatives);
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = vec![(
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(condition), 0.0)),
+        )];
+        clauses.extend(self.common_clauses());
+        let top = searcher.search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(pool * 2).order_by_score(),
+        )?;
+        let mut tier = Vec::new();
+        for (score, addr) in top {
+            let mut hit = self.hit(searcher, addr, score, kind)?;
+            if let Some(bonus) = self.exact_score(&hit.passage.text, kind) {
+                hit.score += bonus;
+                tier.push(hit);
+            }
+        }
+        tier.sort_by(|a, b| b.score.total_cmp(&a.score));
+        tier.truncate(pool);
+        Ok(Some(tier))
+    }
+
+    /// The tier of a passage, read from its text: exact matching's answer, as a substring test.
+    fn tier_of(&self, text: &str) -> MatchKind {
+        let mut tier = MatchKind::Partial;
+        for (c, words) in self.conjunctions.iter().zip(&self.conj_words) {
+            if !c.phrases.iter().all(|p| text.contains(p.as_str())) {
+                continue;
+            }
+            if c.whole().is_none_or(|w| text.contains(&w)) {
+                return MatchKind::Exact;
+            }
+            if !words.is_empty() && words.iter().all(|w| text.contains(w.as_str())) {
+                tier = MatchKind::All;
+            }
+        }
+        tier
+    }
+
+    /// What the exact-matching clauses of the `kind` tier query would add to a passage's score,
+    /// or `None` if the passage is not in that tier: each conjunction whose condition holds
+    /// adds `boost × (1 + ln n)` for its phrases (0.5) and its words (0.2), as [`ExactQuery`]
+    /// scores them.
+    fn exact_score(&self, text: &str, kind: MatchKind) -> Option<f32> {
+        if self.tier_of(text) != kind {
+            return None;
+        }
+        let score = |s: &str, boost: f32| match text.matches(s).count() {
+            0 => 0.0,
+            n => boost * (1.0 + (n as f32).ln()),
+        };
+        let mut total = 0.0;
+        for (c, words) in self.conjunctions.iter().zip(&self.conj_words) {
+            if !c.phrases.iter().all(|p| text.contains(p.as_str())) {
+                continue;
+            }
+            let counted: Vec<&String> = match kind {
+                MatchKind::All
+                    if !words.is_empty() && words.iter().all(|w| text.contains(w.as_str())) =>
+                {
+                    words.iter().collect()
+                }
+                MatchKind::Partial => words
+                    .iter()
+                    .filter(|w| w.chars().count() > 1 || words.len() == 1)
+                    .collect(),
+                _ => continue,
+            };
+            if kind == MatchKind::Partial && !counted.iter().any(|w| text.contains(w.as_str())) {
+                continue;
+            }
+            total += c.phrases.iter().map(|p| score(p, 0.5)).sum::<f32>();
+            total += counted.iter().map(|w| score(w, 0.2)).sum::<f32>();
+        }
+        Some(total)
     }
 
     /// Builds a hit from a document address.
