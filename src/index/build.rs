@@ -119,7 +119,6 @@ pub fn update(opts: &BuildOptions, progress: &dyn Progress) -> Result<Summary> {
     let (files, walk_skipped) = read::walk(&opts.corpus)?;
     let corpus = std::fs::canonicalize(&opts.corpus).map_err(|e| Error::io(&opts.corpus, e))?;
     let (index, fields) = open_or_create(&opts.index, opts.rebuild)?;
-    register_tokenizers(&index, tokenize::jieba());
     let mut writer = acquire_writer(&index, opts, progress)?;
     // Read only now, under the lock: another process may have committed while we waited.
     let old = match super::read_manifest(&index, &opts.index) {
@@ -195,6 +194,11 @@ pub fn update(opts: &BuildOptions, progress: &dyn Progress) -> Result<Summary> {
     }
 
     progress.planned(jobs.len(), jobs.iter().map(|j| j.stat.size).sum());
+    if !jobs.is_empty() {
+        // jieba's dictionary takes tens of milliseconds to load: only when there is text to
+        // segment. Tantivy's writer threads look the tokenizers up at their first document.
+        register_tokenizers(&index, tokenize::jieba());
+    }
     let mut since_commit = 0u64;
     for batch in jobs.chunks(16) {
         let outcomes: Vec<Outcome> = {
