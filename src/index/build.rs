@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::Term;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument};
@@ -120,6 +121,7 @@ pub fn update(opts: &BuildOptions, progress: &dyn Progress) -> Result<Summary> {
     let corpus = std::fs::canonicalize(&opts.corpus).map_err(|e| Error::io(&opts.corpus, e))?;
     let (index, fields) = open_or_create(&opts.index, opts.rebuild)?;
     let mut writer = acquire_writer(&index, opts, progress)?;
+    writer.set_merge_policy(Box::new(NoMergePolicy));
     // Read only now, under the lock: another process may have committed while we waited.
     let old = match super::read_manifest(&index, &opts.index) {
         Ok(m) => m,
@@ -253,12 +255,52 @@ pub fn update(opts: &BuildOptions, progress: &dyn Progress) -> Result<Summary> {
     if dirty {
         progress.finishing();
         commit(&mut writer, &manifest, &opts.index, &mut previous)?;
+        merge_small_segments(&index, &mut writer)?;
+        // The last merge's inputs stay on disk until collected.
+        writer.garbage_collect_files().wait()?;
         writer.wait_merging_threads()?;
     }
     summary.documents = manifest.docs.len();
     summary.passages = manifest.passages();
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// Segments of this many passages (about 110 MB of text) or more are not merged again.
+const MERGE_MAX_DOCS: u32 = 250_000;
+/// Small segments are merged once this many of them wait, as many together as the bound allows.
+const MERGE_MIN_SEGMENTS: usize = 8;
+
+/// Merges small segments, one merge at a time, each into a segment of at most
+/// [`MERGE_MAX_DOCS`] passages.
+///
+/// Tantivy's own policies merge while the writer indexes, several merges at once, into segments
+/// of any size; a merge maps the files it reads, so a process merging a national corpus would
+/// hold most of the index in memory beside the writer's buffers. Here nothing merges during the
+/// build, and each merge afterwards reads a bounded amount: peak memory stays the same however
+/// large the corpus. A large corpus keeps several segments, as many as its size requires.
+fn merge_small_segments(index: &Index, writer: &mut IndexWriter<TantivyDocument>) -> Result<()> {
+    loop {
+        let mut small: Vec<_> = index
+            .searchable_segment_metas()?
+            .into_iter()
+            .filter(|m| m.max_doc() < MERGE_MAX_DOCS / 2)
+            .collect();
+        small.sort_by_key(|m| m.max_doc());
+        let mut ids = Vec::new();
+        let mut docs = 0;
+        for m in &small {
+            if docs + m.max_doc() > MERGE_MAX_DOCS {
+                break;
+            }
+            docs += m.max_doc();
+            ids.push(m.id());
+        }
+        if small.len() < MERGE_MIN_SEGMENTS || ids.len() < 2 {
+            return Ok(());
+        }
+        writer.merge(&ids).wait()?;
+    }
 }
 
 /// Whether the corpus differs from what the index holds: a file added, removed, or with another
