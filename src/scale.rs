@@ -12,6 +12,13 @@ use crate::error::{Error, Result};
 use crate::read::{self, ReadOptions};
 use crate::structure::{self, Role};
 
+/// A region's name without its 省, 市, 区 or 县 (蔡甸 for 蔡甸区), as plans also use it; `None` when
+/// too little would be left.
+fn short_name(region: &str) -> Option<&str> {
+    let short = region.strip_suffix(['省', '市', '区', '县'])?;
+    (short.chars().count() >= 2).then_some(short)
+}
+
 /// SplitMix64: small, fast, and fixed forever.
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
@@ -44,10 +51,18 @@ struct Template {
     region: String,
 }
 
-/// Body lines of every template, the pool generated plans draw from.
+/// Body lines of every template, the pools generated plans draw from: lines that end a sentence
+/// and lines that a hard wrap cut, so that a replaced line ends its paragraph, or not, as the
+/// template's line did.
 pub struct Generator {
     templates: Vec<Template>,
-    pool: Vec<String>,
+    pools: [Vec<String>; 2],
+}
+
+/// Whether a line ends a sentence (and so, where the text is hard-wrapped, may end a paragraph).
+fn ends_sentence(line: &str) -> bool {
+    line.trim_end()
+        .ends_with(['。', '！', '？', '；', '：', '”', '）', ')'])
 }
 
 const SYLLABLES: [&str; 40] = [
@@ -62,7 +77,7 @@ impl Generator {
     pub fn from_corpus(corpus: &Path) -> Result<Generator> {
         let (files, _) = read::walk(corpus)?;
         let mut templates = Vec::new();
-        let mut pool = Vec::new();
+        let mut pools: [Vec<String>; 2] = [Vec::new(), Vec::new()];
         for f in files {
             let src = read::read_file(&f, &ReadOptions::default()).map_err(|s| Error::BadFile {
                 path: s.path,
@@ -74,23 +89,33 @@ impl Generator {
                 .iter()
                 .filter(|p| matches!(p.role, Role::Text { .. }) && p.text.chars().count() >= 20)
                 .map(|p| p.line)
+                // Some lines are evidence of structure where a converter lost headings: bookmark
+                // ids, and an indented paragraph start and how its first sentence reads. They
+                // stay as they are.
+                .filter(|&i| {
+                    let line = &src.lines[i];
+                    !line.contains("[bookmark:") && line.trim_start().len() == line.len()
+                })
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
                 .collect();
-            pool.extend(body.iter().map(|&i| src.lines[i].clone()));
+            for &i in &body {
+                let line = &src.lines[i];
+                pools[usize::from(ends_sentence(line))].push(line.clone());
+            }
             templates.push(Template {
                 lines: src.lines,
                 body,
                 region: s.meta.region.clone(),
             });
         }
-        if templates.is_empty() || pool.is_empty() {
+        if templates.is_empty() || pools.iter().any(Vec::is_empty) {
             return Err(Error::Usage(format!(
                 "{}: no plans to generate from",
                 corpus.display()
             )));
         }
-        Ok(Generator { templates, pool })
+        Ok(Generator { templates, pools })
     }
 
     /// A made-up region name, unique for each `n`.
@@ -111,11 +136,19 @@ impl Generator {
         let region = Generator::region(&mut rng, n);
         let body: std::collections::HashSet<usize> = t.body.iter().copied().collect();
         let mut out = String::with_capacity(t.lines.iter().map(|l| l.len() + 1).sum());
+        let rename = |text: &str| {
+            let text = text.replace(&t.region, &region);
+            match (short_name(&t.region), short_name(&region)) {
+                (Some(old), Some(new)) => text.replace(old, new),
+                _ => text,
+            }
+        };
         for (i, line) in t.lines.iter().enumerate() {
             if body.contains(&i) {
-                out.push_str(&self.pool[rng.below(self.pool.len())].replace(&t.region, &region));
+                let pool = &self.pools[usize::from(ends_sentence(line))];
+                out.push_str(&rename(&pool[rng.below(pool.len())]));
             } else {
-                out.push_str(&line.replace(&t.region, &region));
+                out.push_str(&rename(line));
             }
             out.push('\n');
         }
