@@ -6,6 +6,7 @@
 //! killed mid-run leaves the manifest that describes exactly the last committed index.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
@@ -20,7 +21,8 @@ pub struct Manifest {
     /// The corpus folder, as an absolute path.
     pub corpus: PathBuf,
     /// One record per indexed file, sorted by path.
-    pub docs: Vec<DocRecord>,
+    /// Shared with results, which carry their document's record.
+    pub docs: Vec<Arc<DocRecord>>,
 }
 
 /// One indexed file.
@@ -207,14 +209,14 @@ impl Manifest {
         self.docs
             .binary_search_by(|d| d.path.as_str().cmp(path))
             .ok()
-            .map(|i| &self.docs[i])
+            .map(|i| &*self.docs[i])
     }
 
     /// Inserts or replaces a record, keeping the list sorted.
     pub fn upsert(&mut self, record: DocRecord) {
         match self.docs.binary_search_by(|d| d.path.cmp(&record.path)) {
-            Ok(i) => self.docs[i] = record,
-            Err(i) => self.docs.insert(i, record),
+            Ok(i) => self.docs[i] = Arc::new(record),
+            Err(i) => self.docs.insert(i, Arc::new(record)),
         }
     }
 

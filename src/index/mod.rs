@@ -11,6 +11,7 @@ pub mod schema;
 pub mod tokenize;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use tantivy::schema::Value;
@@ -202,7 +203,7 @@ impl Opened {
     }
 
     /// The manifest record of a document id.
-    pub fn doc(&self, id: u64) -> Option<&DocRecord> {
+    pub fn doc(&self, id: u64) -> Option<&Arc<DocRecord>> {
         self.by_id.get(&id).map(|&i| &self.manifest.docs[i])
     }
 }

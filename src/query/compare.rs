@@ -7,6 +7,7 @@
 //! never count.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use super::filter::Filters;
 use super::parse::{Clause, Query, Term};
@@ -41,7 +42,7 @@ pub struct ChapterCount {
 /// One document's row.
 #[derive(Debug, Clone)]
 pub struct DocRow {
-    pub doc: DocRecord,
+    pub doc: Arc<DocRecord>,
     /// Counts per query, in query order.
     pub counts: Vec<Counts>,
     /// Best passages per query, in query order; empty where the document has none.
@@ -116,7 +117,7 @@ pub fn compare(
 ) -> Result<Comparison> {
     let searcher = idx.searcher();
     let allowed = filters.documents(&idx.manifest)?;
-    let docs: Vec<&DocRecord> = idx
+    let docs: Vec<&Arc<DocRecord>> = idx
         .manifest
         .docs
         .iter()
@@ -130,7 +131,7 @@ pub fn compare(
     let mut rows: Vec<DocRow> = docs
         .iter()
         .map(|d| DocRow {
-            doc: (*d).clone(),
+            doc: Arc::clone(d),
             counts: vec![Counts::default(); terms.len()],
             best: vec![Vec::new(); terms.len()],
         })
@@ -208,9 +209,12 @@ pub fn compare(
 }
 
 fn sort_rows(rows: &mut [DocRow], key: SortKey) {
-    let first = |r: &DocRow| r.counts.first().cloned().unwrap_or_default();
+    fn first<'a>(r: &'a DocRow, none: &'a Counts) -> &'a Counts {
+        r.counts.first().unwrap_or(none)
+    }
+    let none = Counts::default();
     rows.sort_by(|a, b| {
-        let (ca, cb) = (first(a), first(b));
+        let (ca, cb) = (first(a, &none), first(b, &none));
         let order = match key {
             SortKey::Rate => cb.per_10k.total_cmp(&ca.per_10k),
             SortKey::Count => cb.occurrences.cmp(&ca.occurrences),

@@ -3,6 +3,7 @@
 //! how each plan phrases the same thing (打造一流营商环境, 优化营商环境).
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 use tantivy::schema::Term;
@@ -18,7 +19,7 @@ use crate::passage::HeadingRef;
 /// One occurrence in context.
 #[derive(Debug, Clone)]
 pub struct KwicLine {
-    pub doc: DocRecord,
+    pub doc: Arc<DocRecord>,
     /// The file line on which the occurrence starts (1-based).
     pub line: u32,
     pub chapter: Option<HeadingRef>,

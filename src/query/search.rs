@@ -11,6 +11,7 @@
 
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{
@@ -58,7 +59,7 @@ pub struct Hit {
     pub rank: usize,
     pub score: f32,
     pub kind: MatchKind,
-    pub doc: DocRecord,
+    pub doc: Arc<DocRecord>,
     pub passage: Passage,
     /// Character ranges of the matched strings in `passage.text`.
     pub highlights: Vec<(usize, usize)>,
