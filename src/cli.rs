@@ -282,7 +282,7 @@ impl Cli {
         };
         let read = ReadOptions {
             encoding,
-            max_bytes: self.max_file_mb.saturating_mul(1024 * 1024),
+            max_bytes: self.max_file_mb.saturating_mul(1_000_000),
         };
         let command = match self.command {
             CliCommand::Outline(a) => Command::Outline(OutlineConfig {
@@ -299,7 +299,7 @@ impl Cli {
                 corpus: a.corpus,
                 index: a.index,
                 rebuild: a.rebuild,
-                commit_every: a.commit_every_mb.max(1) * 1024 * 1024,
+                commit_every: a.commit_every_mb.max(1) * 1_000_000,
                 read,
             }),
             CliCommand::Search(a) => Command::Search(SearchConfig {

@@ -54,7 +54,7 @@ impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
             encoding: None,
-            max_bytes: 64 * 1024 * 1024,
+            max_bytes: 64_000_000,
         }
     }
 }
@@ -113,7 +113,7 @@ pub fn read_bytes(path: &Path, opts: &ReadOptions) -> std::result::Result<Vec<u8
     };
     let file = fs::File::open(path).map_err(|e| skip(io_reason(&e)))?;
     let len = file.metadata().map_err(|e| skip(io_reason(&e)))?.len();
-    let mb = |b: u64| b as f64 / (1024.0 * 1024.0);
+    let mb = |b: u64| b as f64 / 1e6;
     if len > opts.max_bytes {
         return Err(skip(format!(
             "too large to be a plan ({:.1} MB, limit {:.1} MB)",

@@ -52,7 +52,7 @@ impl BuildOptions {
             read: ReadOptions::default(),
             threads,
             memory_mb: 128 * threads,
-            commit_every: 64 * 1024 * 1024,
+            commit_every: 64_000_000,
             lock_wait: Duration::from_secs(600),
         }
     }

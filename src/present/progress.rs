@@ -91,7 +91,7 @@ pub fn summary_line(s: &Summary, index: &Path) -> String {
             s.passages
         );
     }
-    let mb = s.bytes as f64 / (1024.0 * 1024.0);
+    let mb = s.bytes as f64 / 1e6;
     let secs = s.elapsed.as_secs_f64();
     format!(
         "indexed {} documents, {} passages in {secs:.1} s ({} added, {} changed, {} removed; {mb:.1} MB read, {:.1} MB/s){skipped}",
