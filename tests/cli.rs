@@ -7,6 +7,7 @@ mod compare;
 mod faults;
 mod fuzz;
 mod index;
+mod readme;
 mod scale;
 mod search;
 mod structure;
