@@ -61,7 +61,6 @@ pub fn documents(fields: &Fields, plan: &Plan, key: &str, id: u64) -> Vec<Tantiv
             let mut doc = TantivyDocument::new();
             doc.add_text(fields.chars, &p.text);
             doc.add_text(fields.words, &p.text);
-            doc.add_text(fields.text, &p.text);
             doc.add_bytes(
                 fields.info,
                 &postcard::to_allocvec(&info).expect("passage info serialises"),

@@ -2,10 +2,9 @@
 //!
 //! | field | what | how |
 //! |---|---|---|
-//! | `chars` | the text, one token per character | positions (character indices), no norms: exact matching |
+//! | `chars` | the normalised text, one token per character | positions (character indices), no norms: exact matching; stored |
 //! | `words` | the text as jieba words | frequencies and norms: BM25 |
-//! | `text` | the normalised text | stored |
-//! | `info` | location and context (JSON) | stored |
+//! | `info` | location and context (postcard) | stored |
 //! | `path` | the file's path in the corpus | indexed as one term: deletes and `--file` |
 //! | `doc` | the document's id | indexed, fast: filters and per-document counts |
 //! | `chapter` | the chapter number | indexed: `--chapter` |
@@ -19,13 +18,14 @@ use tantivy::schema::{
 use super::tokenize::{CHARS, JIEBA};
 
 /// The index format this build writes and reads. An index of another format must be rebuilt.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// The schema's fields.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
     pub chars: Field,
     pub words: Field,
+    /// The stored text: the `chars` field.
     pub text: Field,
     pub info: Field,
     pub path: Field,
@@ -46,14 +46,17 @@ pub fn kind_code(kind: crate::passage::Kind) -> u64 {
 /// Builds the schema.
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
+    // The text is stored once, with the field that indexes it character by character.
     let chars = b.add_text_field(
         "chars",
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(CHARS)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions)
-                .set_fieldnorms(false),
-        ),
+        TextOptions::default()
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(CHARS)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions)
+                    .set_fieldnorms(false),
+            )
+            .set_stored(),
     );
     let words = b.add_text_field(
         "words",
@@ -63,7 +66,6 @@ pub fn build() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqs),
         ),
     );
-    let text = b.add_text_field("text", STORED);
     let info = b.add_bytes_field("info", STORED);
     let path = b.add_text_field("path", STRING);
     let doc = b.add_u64_field("doc", INDEXED | FAST);
@@ -73,7 +75,7 @@ pub fn build() -> (Schema, Fields) {
     let fields = Fields {
         chars,
         words,
-        text,
+        text: chars,
         info,
         path,
         doc,
@@ -99,7 +101,7 @@ pub fn fields(schema: &Schema) -> Option<Fields> {
     Some(Fields {
         chars: f("chars")?,
         words: f("words")?,
-        text: f("text")?,
+        text: f("chars")?,
         info: f("info")?,
         path: f("path")?,
         doc: f("doc")?,
