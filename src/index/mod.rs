@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use tantivy::index::SegmentId;
 use tantivy::schema::Value;
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
 
@@ -135,16 +136,37 @@ pub fn open_index(dir: &Path) -> Result<(Index, Fields)> {
 
 /// The manifest of the last commit; `None` for an index created but never committed.
 pub fn read_manifest(index: &Index, dir: &Path) -> Result<Option<Manifest>> {
+    Ok(read_commit(index, dir)?.map(|(manifest, _)| manifest))
+}
+
+/// A segment as a commit left it: its id and the opstamp of its deletes.
+type SegmentState = (SegmentId, Option<u64>);
+
+/// The manifest of the last commit and the segments it describes.
+fn read_commit(index: &Index, dir: &Path) -> Result<Option<(Manifest, Vec<SegmentState>)>> {
     let metas = index
         .load_metas()
         .map_err(|e| damaged(dir, e.to_string()))?;
+    let segments = metas
+        .segments
+        .iter()
+        .map(|s| (s.id(), s.delete_opstamp()))
+        .collect();
     match metas.payload.as_deref() {
         Some(p) => Manifest::load(dir, p)
-            .map(Some)
+            .map(|m| Some((m, segments)))
             .map_err(|e| damaged(dir, e)),
         None if metas.segments.is_empty() => Ok(None),
         None => Err(damaged(dir, "it has no manifest".into())),
     }
+}
+
+fn same_segments(a: &[SegmentState], b: &[SegmentState]) -> bool {
+    let mut a = a.to_vec();
+    let mut b = b.to_vec();
+    a.sort();
+    b.sort();
+    a == b
 }
 
 /// An index opened for searching: its searcher, fields and manifest.
@@ -173,14 +195,29 @@ impl Opened {
             return Err(Error::NoIndex(dir.to_path_buf()));
         }
         let (index, fields) = open_index(dir)?;
-        // Created but never committed (a first build was interrupted): nothing to search yet.
-        let manifest =
-            read_manifest(&index, dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|e: tantivy::TantivyError| damaged(dir, e.to_string()))?;
+        // The manifest and the reader each read the last commit; an indexer committing in
+        // between would pair a manifest with passages it does not list. Read until they agree.
+        let mut attempts = 0;
+        let (manifest, reader) = loop {
+            // Created but never committed (a first build was interrupted): nothing to search.
+            let (manifest, segments) =
+                read_commit(&index, dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
+            let reader: IndexReader = index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::Manual)
+                .try_into()
+                .map_err(|e: tantivy::TantivyError| damaged(dir, e.to_string()))?;
+            let read: Vec<SegmentState> = reader
+                .searcher()
+                .segment_readers()
+                .iter()
+                .map(|r| (r.segment_id(), r.delete_opstamp()))
+                .collect();
+            attempts += 1;
+            if same_segments(&read, &segments) || attempts == 10 {
+                break (manifest, reader);
+            }
+        };
         let by_id = manifest
             .docs
             .iter()
