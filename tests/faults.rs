@@ -426,6 +426,10 @@ fn killing_the_indexer_at_any_moment_keeps_the_last_commit_and_the_next_run_fini
     let run = plansearch(d, &["index"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(assert_whole_and_exact(d), 155);
+    // Whatever a kill interrupted, merges included, the run that finished left few segments
+    // and no files of merged-away ones.
+    assert!(crate::util::segments(&d.join("index")) < 8);
+    crate::util::no_files_of_merged_segments(&d.join("index"));
     let search = plansearch(
         d,
         &["search", "\"营商环境\"", "--limit", "100000", "--json"],
@@ -471,4 +475,44 @@ fn a_second_indexer_waits_for_the_first_and_the_index_stays_whole() {
         "the second finds the work done: {err}"
     );
     assert_eq!(assert_whole_and_exact(d), 125);
+}
+
+#[test]
+fn searches_while_the_indexer_commits_see_every_passage_with_its_plan() {
+    // An indexer committing every megabyte, and searches opening the index meanwhile: each
+    // opened index pairs its passages with the manifest of the same commit.
+    let dir = generated(60);
+    let d = dir.path();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plansearch"))
+        .args(["index", "--commit-every-mb", "1"])
+        .current_dir(d)
+        .env_clear()
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let query = plansearch::query::parse("发展 改革").unwrap();
+    let mut searched = 0;
+    while child.try_wait().unwrap().is_none() {
+        match Opened::open(&d.join("index")) {
+            Ok(idx) => {
+                let r = plansearch::query::search(&idx, &query, &Filters::default(), 200);
+                assert!(r.is_ok(), "{:?}", r.err());
+                let c = compare(
+                    &idx,
+                    &["发展".to_string()],
+                    &Filters::default(),
+                    Some(0),
+                    SortKey::File,
+                );
+                assert!(c.is_ok(), "{:?}", c.err());
+                searched += 1;
+            }
+            Err(plansearch::error::Error::NoIndex(_)) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert!(child.wait().unwrap().success());
+    eprintln!("searched {searched} times while indexing");
+    assert_eq!(assert_whole_and_exact(d), 65);
 }

@@ -87,24 +87,6 @@ fn oracle(passages: &BTreeMap<String, Vec<String>>, term: &str) -> BTreeMap<Stri
         .collect()
 }
 
-/// Checks that every segment file in the index folder belongs to a live segment.
-fn no_files_of_merged_segments(index: &std::path::Path) {
-    let opened = tantivy::Index::open_in_dir(index).unwrap();
-    let live: std::collections::BTreeSet<String> = opened
-        .searchable_segment_metas()
-        .unwrap()
-        .iter()
-        .map(|m| m.id().uuid_string())
-        .collect();
-    for e in std::fs::read_dir(index).unwrap() {
-        let name = e.unwrap().file_name().to_string_lossy().into_owned();
-        let stem = name.split('.').next().unwrap();
-        if stem.len() == 32 {
-            assert!(live.contains(stem), "{name} belongs to no segment");
-        }
-    }
-}
-
 #[test]
 fn a_generated_corpus_merges_into_few_segments_and_counts_exactly() {
     let dir = tempfile::tempdir().unwrap();
@@ -122,15 +104,12 @@ fn a_generated_corpus_merges_into_few_segments_and_counts_exactly() {
             std::fs::write(plans.join(name), text).unwrap();
         }
         update(&BuildOptions::new(plans.clone(), index.clone()), &Quiet).unwrap();
-        no_files_of_merged_segments(&index);
+        crate::util::no_files_of_merged_segments(&index);
     }
     assert!(bytes > 3_000_000, "{bytes} bytes");
     let idx = Opened::open(&index).unwrap();
     assert_eq!(idx.manifest.docs.len(), 30);
-    assert!(
-        idx.index.searchable_segment_metas().unwrap().len() < 8,
-        "segments left unmerged"
-    );
+    assert!(crate::util::segments(&index) < 8, "segments left unmerged");
     let (files, _) = read::walk(&plans).unwrap();
     let passages: BTreeMap<String, Vec<String>> = files
         .iter()

@@ -149,3 +149,30 @@ pub fn search_with(
     let q = plansearch::query::parse(query).expect("query parses");
     plansearch::query::search(bundled_index(), &q, filters, limit).expect("search runs")
 }
+
+/// Checks that every segment file in the index folder belongs to a live segment.
+pub fn no_files_of_merged_segments(index: &std::path::Path) {
+    let opened = tantivy::Index::open_in_dir(index).unwrap();
+    let live: std::collections::BTreeSet<String> = opened
+        .searchable_segment_metas()
+        .unwrap()
+        .iter()
+        .map(|m| m.id().uuid_string())
+        .collect();
+    for e in std::fs::read_dir(index).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        let stem = name.split('.').next().unwrap();
+        if stem.len() == 32 {
+            assert!(live.contains(stem), "{name} belongs to no segment");
+        }
+    }
+}
+
+/// The number of segments of the index in `index`.
+pub fn segments(index: &Path) -> usize {
+    tantivy::Index::open_in_dir(index)
+        .unwrap()
+        .searchable_segment_metas()
+        .unwrap()
+        .len()
+}

@@ -74,6 +74,10 @@ impl Progress for Reporter {
     fn finishing(&self) {
         self.bar.set_message("committing");
     }
+
+    fn warning(&self, message: &str) {
+        self.say(&format!("plansearch: warning: {message}"));
+    }
 }
 
 /// The one-line summary of a build.
