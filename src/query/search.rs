@@ -472,6 +472,19 @@ impl<'a> Plan<'a> {
             Occur::Must,
             Box::new(ConstScoreQuery::new(Box::new(condition), 0.0)),
         )];
+        if kind == MatchKind::Partial {
+            // A passage where jieba found every word of a conjunction without phrases is in a
+            // tier above: leave it out before loading it.
+            for (c, words) in self.conjunctions.iter().zip(&self.conj_words) {
+                if c.phrases.is_empty()
+                    && !words.is_empty()
+                    && words.iter().all(|w| w.chars().count() > 1)
+                {
+                    let all = words.iter().map(|w| (Occur::Must, self.word(w))).collect();
+                    clauses.push((Occur::MustNot, Box::new(BooleanQuery::new(all))));
+                }
+            }
+        }
         clauses.extend(self.common_clauses());
         let top = searcher.search(
             &BooleanQuery::new(clauses),
