@@ -318,8 +318,8 @@ impl Process {
             let _ = stderr.read_to_string(&mut s);
             s
         });
-        let mut sink = Vec::new();
-        let _ = stdout.read_to_end(&mut sink);
+        // Into a sink, not a buffer: the launcher's own peak memory counts in its children's.
+        let _ = std::io::copy(&mut stdout, &mut std::io::sink());
         let mut status = 0;
         // SAFETY: `rusage` is plain data, and the pid is our own unreaped child.
         let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -451,18 +451,20 @@ fn median_run(
     runs: usize,
     make: impl Fn() -> Command,
 ) -> Result<Process, String> {
-    let first = launcher.run(&mut make())?;
-    if first.code > 1 {
+    // A warm-up run, then the measured ones; any of them failing (2: an error) fails the
+    // benchmark, while 1 (nothing found) is an answer.
+    let runs: Vec<Process> = (0..=runs.max(1))
+        .map(|_| launcher.run(&mut make()))
+        .collect::<Result<_, _>>()?;
+    if let Some(bad) = runs.iter().find(|p| p.code > 1) {
         return Err(format!(
             "{:?} exited with {}: {}",
             make(),
-            first.code,
-            first.stderr.trim()
+            bad.code,
+            bad.stderr.trim()
         ));
     }
-    let mut done: Vec<Process> = (0..runs.max(1))
-        .map(|_| launcher.run(&mut make()))
-        .collect::<Result<_, _>>()?;
+    let mut done: Vec<Process> = runs.into_iter().skip(1).collect();
     done.sort_by_key(|p| p.wall);
     Ok(done.swap_remove(done.len() / 2))
 }
