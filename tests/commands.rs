@@ -97,6 +97,38 @@ fn docs_lists_every_plan_with_counts() {
     );
     assert!(hubei["passages"].as_u64().unwrap() > 500);
     assert!(hubei["chars"].as_u64().unwrap() > 70_000);
+    // The front page's issuing body and date, where it states them.
+    let echeng = &rows[0];
+    assert_eq!(echeng["issuer"], "鄂城区人民政府");
+    assert_eq!(echeng["date"], "2020年12月");
+    assert!(rows.iter().all(|r| r["undecodable"] == 0));
+
+    // Bytes the encoding cannot read are counted, not hidden.
+    std::fs::create_dir(dir.path().join("damaged")).unwrap();
+    std::fs::write(
+        dir.path().join("damaged/plan.txt"),
+        [
+            "某县发展规划\n\n第一章 总则\n\n推进改革".as_bytes(),
+            b"\xff\xfe",
+            "。\n".as_bytes(),
+        ]
+        .concat(),
+    )
+    .unwrap();
+    let run = plansearch(
+        dir.path(),
+        &[
+            "docs",
+            "--corpus",
+            "damaged",
+            "--encoding",
+            "utf-8",
+            "--json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let row: Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(row["undecodable"], 2, "{row}");
 
     let run = plansearch(dir.path(), &["docs"]);
     assert_eq!(run.code, 0);

@@ -25,11 +25,14 @@ pub fn row(plan: &Plan) -> DocRow {
         region: plan.meta.region.clone(),
         title: plan.meta.title.clone(),
         period: plan.meta.period.clone(),
+        issuer: plan.meta.issuer.clone(),
+        date: plan.meta.date.clone(),
         chapters: plan.outline.chapters.len(),
         sections: plan.sections(),
         passages: plan.passages.len(),
         chars: plan.chars(),
         encoding: plan.encoding.to_string(),
+        undecodable: plan.replaced,
     }
 }
 

@@ -11,11 +11,16 @@ pub struct DocRow {
     pub region: String,
     pub title: Option<String>,
     pub period: Option<String>,
+    /// The issuing body and date, from the front page.
+    pub issuer: Option<String>,
+    pub date: Option<String>,
     pub chapters: usize,
     pub sections: usize,
     pub passages: usize,
     pub chars: usize,
     pub encoding: String,
+    /// Bytes that were not valid in that encoding, read as U+FFFD.
+    pub undecodable: usize,
 }
 
 pub fn json(w: &mut dyn Write, rows: &[DocRow]) -> io::Result<()> {
