@@ -52,7 +52,7 @@ enum CliCommand {
     Kwic(KwicArgs),
 }
 
-/// Restrictions shared by compare and kwic.
+/// Restrictions to some documents, shared by search, compare and kwic.
 #[derive(Debug, Args)]
 struct DocFilter {
     /// Only documents whose region contains R (repeatable).
@@ -160,6 +160,26 @@ struct KwicArgs {
     color: ColorWhen,
 }
 
+impl DocFilter {
+    fn into_filters(self, chapter: Option<u32>) -> Filters {
+        Filters {
+            regions: self.regions,
+            files: self.files,
+            chapter,
+        }
+    }
+}
+
+impl Location {
+    fn with(self, read: ReadOptions) -> IndexLocation {
+        IndexLocation {
+            index: self.index,
+            corpus: self.corpus,
+            read,
+        }
+    }
+}
+
 impl Machine {
     fn format(&self, table: CsvTable) -> Format {
         if self.json {
@@ -208,12 +228,8 @@ struct SearchArgs {
     /// Most passages to show.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     limit: u64,
-    /// Only documents whose region contains R (repeatable).
-    #[arg(long = "region", value_name = "R")]
-    regions: Vec<String>,
-    /// Only the file F: its name, stem or path in the corpus (repeatable).
-    #[arg(long = "file", value_name = "F")]
-    files: Vec<String>,
+    #[command(flatten)]
+    filter: DocFilter,
     /// Only passages in chapter N (第N章).
     #[arg(long, value_name = "N")]
     chapter: Option<u32>,
@@ -237,7 +253,7 @@ struct OutlineArgs {
 #[derive(Debug, Args)]
 struct DocsArgs {
     /// The folder of plan texts.
-    #[arg(long, default_value = "corpus", value_name = "DIR")]
+    #[arg(long, default_value = DEFAULT_CORPUS, value_name = "DIR")]
     corpus: PathBuf,
     /// Write JSON Lines, one document per line.
     #[arg(long)]
@@ -299,28 +315,16 @@ impl Cli {
                 corpus: a.corpus,
                 index: a.index,
                 rebuild: a.rebuild,
-                commit_every: a.commit_every_mb.max(1) * 1_000_000,
+                commit_every: a.commit_every_mb.max(1).saturating_mul(1_000_000),
                 read,
             }),
             CliCommand::Search(a) => Command::Search(SearchConfig {
                 query: a.query,
-                location: IndexLocation {
-                    index: a.location.index,
-                    corpus: a.location.corpus,
-                    read,
-                },
+                location: a.location.with(read),
                 limit: a.limit as usize,
-                filters: Filters {
-                    regions: a.regions,
-                    files: a.files,
-                    chapter: a.chapter,
-                },
+                filters: a.filter.into_filters(a.chapter),
                 json: a.json,
-                palette: if a.json {
-                    Palette::plain()
-                } else {
-                    Palette::resolve(a.color.into())
-                },
+                palette: palette_for(if a.json { Format::Json } else { Format::Human }, a.color),
             }),
             CliCommand::Compare(a) => {
                 let table = match a.table {
@@ -331,16 +335,8 @@ impl Cli {
                 let format = a.machine.format(table);
                 Command::Compare(CompareConfig {
                     queries: a.queries,
-                    location: IndexLocation {
-                        index: a.location.index,
-                        corpus: a.location.corpus,
-                        read,
-                    },
-                    filters: Filters {
-                        regions: a.filter.regions,
-                        files: a.filter.files,
-                        chapter: None,
-                    },
+                    location: a.location.with(read),
+                    filters: a.filter.into_filters(None),
                     sort: match a.sort {
                         CompareSort::Rate => SortKey::Rate,
                         CompareSort::Count => SortKey::Count,
@@ -358,16 +354,8 @@ impl Cli {
                 let format = a.machine.format(CsvTable::Distribution);
                 Command::Kwic(KwicConfig {
                     query: a.query,
-                    location: IndexLocation {
-                        index: a.location.index,
-                        corpus: a.location.corpus,
-                        read,
-                    },
-                    filters: Filters {
-                        regions: a.filter.regions,
-                        files: a.filter.files,
-                        chapter: None,
-                    },
+                    location: a.location.with(read),
+                    filters: a.filter.into_filters(None),
                     width: a.width,
                     sort: match a.sort {
                         KwicSortArg::Position => KwicSort::Position,

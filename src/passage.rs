@@ -51,10 +51,6 @@ impl Kind {
             Kind::Box => "box",
         }
     }
-
-    pub fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
 }
 
 /// A chapter, section or part as a passage refers to it.
@@ -69,14 +65,7 @@ pub struct HeadingRef {
 impl HeadingRef {
     /// The heading as one line: `第三章 加快建设空港新城`, `二、基本原则`, `前言`.
     pub fn display(&self) -> String {
-        match self.title.as_deref() {
-            Some(t) if t == self.label => t.to_string(),
-            Some(t) if self.label.ends_with(['、', '）', ')', '.']) => {
-                format!("{}{t}", self.label)
-            }
-            Some(t) => format!("{} {t}", self.label),
-            None => self.label.clone(),
-        }
+        crate::structure::join_label(&self.label, self.title.as_deref())
     }
 
     fn of(h: &Heading) -> Self {
@@ -513,7 +502,9 @@ fn heading_text(h: &Heading, normalized: &str) -> String {
     let title = normalize(title);
     match normalized.strip_suffix(title.as_str()) {
         Some(prefix)
-            if !prefix.is_empty() && !prefix.ends_with(['、', '）', ')', '.', '．', ' ']) =>
+            if !prefix.is_empty()
+                && !prefix.ends_with(crate::structure::LABEL_ENDS_GLUED)
+                && !prefix.ends_with(' ') =>
         {
             format!("{prefix} {title}")
         }

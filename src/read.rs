@@ -70,13 +70,19 @@ fn is_plan_file(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
 }
 
-/// The `.txt` and `.md` files under `corpus`, sorted by path, and the entries that could not be
-/// visited (unreadable directories, symlink loops). Hidden files and directories are skipped.
-pub fn walk(corpus: &Path) -> Result<(Vec<PathBuf>, Vec<Skipped>)> {
+/// That `corpus` is a folder that can be read: the error names it otherwise.
+pub fn check_corpus(corpus: &Path) -> Result<()> {
     let meta = fs::metadata(corpus).map_err(|e| Error::io(corpus, e))?;
     if !meta.is_dir() {
         return Err(Error::NotADirectory(corpus.to_path_buf()));
     }
+    Ok(())
+}
+
+/// The `.txt` and `.md` files under `corpus`, sorted by path, and the entries that could not be
+/// visited (unreadable directories, symlink loops). Hidden files and directories are skipped.
+pub fn walk(corpus: &Path) -> Result<(Vec<PathBuf>, Vec<Skipped>)> {
+    check_corpus(corpus)?;
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     let walker = walkdir::WalkDir::new(corpus)

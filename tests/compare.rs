@@ -234,15 +234,15 @@ fn kwic_aligns_chinese_by_display_width() {
 fn kwic_sorts_by_left_right_and_document_and_groups() {
     let idx = bundled_index();
     let mut lines = concordance(idx, "营商环境", &Filters::default(), 20).unwrap();
-    sort(&mut lines, KwicSort::Left);
+    sort(&mut lines, KwicSort::Left, false);
     let keys: Vec<String> = lines
         .iter()
         .map(|l| l.left.chars().rev().collect())
         .collect();
     assert!(keys.windows(2).all(|w| w[0] <= w[1]));
-    sort(&mut lines, KwicSort::Right);
+    sort(&mut lines, KwicSort::Right, false);
     assert!(lines.windows(2).all(|w| w[0].right <= w[1].right));
-    sort(&mut lines, KwicSort::Doc);
+    sort(&mut lines, KwicSort::Doc, false);
     assert!(lines.windows(2).all(|w| w[0].doc.region <= w[1].doc.region));
     let dir = workspace();
     let run = plansearch(

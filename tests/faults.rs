@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -196,16 +196,22 @@ fn bad_paths_are_one_line_errors_and_leave_the_index_untouched() {
     assert_eq!(std::fs::read(d.join("index/meta.json")).unwrap(), before);
 }
 
-/// Runs the binary and kills it if it has not finished in `limit`: a hang fails the test.
-fn run_with_watchdog(dir: &Path, args: &[&str], limit: Duration) -> (i32, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_plansearch"))
+/// Starts the binary in `dir` with a clean environment, its output discarded but for stderr as
+/// asked.
+fn spawn(dir: &Path, args: &[&str], stderr: Stdio) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_plansearch"))
         .args(args)
         .current_dir(dir)
         .env_clear()
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        .stderr(stderr)
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+/// Runs the binary and kills it if it has not finished in `limit`: a hang fails the test.
+fn run_with_watchdog(dir: &Path, args: &[&str], limit: Duration) -> (i32, String) {
+    let mut child = spawn(dir, args, Stdio::piped());
     let started = Instant::now();
     loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -273,6 +279,36 @@ fn hostile_queries_are_literal_text_or_clear_errors_never_a_panic_or_a_hang() {
             }
         }
     }
+}
+
+#[test]
+fn huge_numbers_in_flags_are_bounded_by_the_index_not_trusted() {
+    // A limit far beyond the passages the index holds must not make plansearch reserve room
+    // for it, or overflow while sizing its candidate pools.
+    let dir = workspace();
+    assert_eq!(plansearch(dir.path(), &["index"]).code, 0);
+    let huge = u64::MAX.to_string();
+    let wide = u32::MAX.to_string();
+    let runs: [&[&str]; 5] = [
+        &["search", "营商环境", "--limit", &huge],
+        &["search", "优化 环境", "--limit", &huge],
+        &["compare", "营商环境", "--per", &huge],
+        &["kwic", "营商环境", "--width", &wide],
+        &["index", "--commit-every-mb", &huge],
+    ];
+    for args in runs {
+        let (code, err) = run_with_watchdog(dir.path(), args, Duration::from_secs(30));
+        assert_eq!(code, 0, "{args:?}: {err}");
+    }
+    let all = plansearch(
+        dir.path(),
+        &["search", "\"营商环境\"", "--limit", &huge, "--json"],
+    );
+    let some = plansearch(
+        dir.path(),
+        &["search", "\"营商环境\"", "--limit", "1000", "--json"],
+    );
+    assert_eq!(all.stdout, some.stdout);
 }
 
 #[test]
@@ -401,14 +437,7 @@ fn killing_the_indexer_at_any_moment_keeps_the_last_commit_and_the_next_run_fini
         Duration::from_millis(1200),
         Duration::from_millis(2200),
     ] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_plansearch"))
-            .args(["index", "--commit-every-mb", "3"])
-            .current_dir(d)
-            .env_clear()
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn(d, &["index", "--commit-every-mb", "3"], Stdio::null());
         std::thread::sleep(after);
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
@@ -442,19 +471,9 @@ fn killing_the_indexer_at_any_moment_keeps_the_last_commit_and_the_next_run_fini
 fn a_second_indexer_waits_for_the_first_and_the_index_stays_whole() {
     let dir = generated(120);
     let d = dir.path();
-    let spawn = || {
-        Command::new(env!("CARGO_BIN_EXE_plansearch"))
-            .args(["index"])
-            .current_dir(d)
-            .env_clear()
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
-    let first = spawn();
+    let first = spawn(d, &["index"], Stdio::piped());
     std::thread::sleep(Duration::from_millis(300));
-    let second = spawn();
+    let second = spawn(d, &["index"], Stdio::piped());
     let (a, b) = (
         first.wait_with_output().unwrap(),
         second.wait_with_output().unwrap(),
@@ -483,14 +502,7 @@ fn searches_while_the_indexer_commits_see_every_passage_with_its_plan() {
     // opened index pairs its passages with the manifest of the same commit.
     let dir = generated(60);
     let d = dir.path();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_plansearch"))
-        .args(["index", "--commit-every-mb", "1"])
-        .current_dir(d)
-        .env_clear()
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(d, &["index", "--commit-every-mb", "1"], Stdio::null());
     let query = plansearch::query::parse("发展 改革").unwrap();
     let mut searched = 0;
     while child.try_wait().unwrap().is_none() {

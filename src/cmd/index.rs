@@ -4,8 +4,7 @@ use std::path::PathBuf;
 
 use crate::app::Outcome;
 use crate::error::Result;
-use crate::index::build::{self, BuildOptions};
-use crate::present::progress::{Reporter, summary_line};
+use crate::index::build::BuildOptions;
 use crate::read::ReadOptions;
 
 #[derive(Debug)]
@@ -24,11 +23,7 @@ pub fn run(c: &IndexConfig) -> Result<Outcome> {
     opts.rebuild = c.rebuild;
     opts.commit_every = c.commit_every;
     opts.read = c.read;
-    let reporter = Reporter::new();
-    let summary = build::update(&opts, &reporter);
-    reporter.done();
-    let summary = summary?;
-    eprintln!("plansearch: {}", summary_line(&summary, &c.index));
+    let summary = super::build_reported(&opts)?;
     Ok(if summary.skipped.is_empty() {
         Outcome::Found
     } else {

@@ -31,16 +31,7 @@ pub fn run(c: &KwicConfig) -> Result<Outcome> {
     let term = compare::terms(std::slice::from_ref(&c.query))?.remove(0);
     let idx = open_fresh(&c.location)?;
     let mut lines = kwic::concordance(&idx, &term, &c.filters, c.width)?;
-    let sort = if c.group_by_doc && c.sort == KwicSort::Position {
-        KwicSort::Doc
-    } else {
-        c.sort
-    };
-    kwic::sort(&mut lines, sort);
-    if c.group_by_doc {
-        // Keep each document's lines together, in the requested order within it.
-        lines.sort_by(|a, b| (&a.doc.region, &a.doc.path).cmp(&(&b.doc.region, &b.doc.path)));
-    }
+    kwic::sort(&mut lines, c.sort, c.group_by_doc);
     if c.contexts {
         let found = kwic::contexts(&idx, &lines, c.top);
         present::to_stdout(|w| match c.format {
@@ -55,7 +46,7 @@ pub fn run(c: &KwicConfig) -> Result<Outcome> {
         });
     }
     present::to_stdout(|w| match c.format {
-        Format::Human => present::kwic::human(w, &lines, c.width, c.group_by_doc, c.palette),
+        Format::Human => present::kwic::human(w, &lines, c.group_by_doc, c.palette),
         Format::Json => present::kwic::json(w, &lines),
         Format::Csv(_) => present::kwic::csv(w, &lines),
     })?;

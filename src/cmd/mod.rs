@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::index::Opened;
-use crate::index::build::{self, BuildOptions};
+use crate::index::build::{self, BuildOptions, Summary};
 use crate::present::progress::{Reporter, summary_line};
 use crate::read::ReadOptions;
 
@@ -43,7 +43,7 @@ pub fn open_fresh(loc: &IndexLocation) -> Result<Opened> {
             .corpus
             .clone()
             .unwrap_or_else(|| PathBuf::from(DEFAULT_CORPUS));
-        crate::read::walk(&corpus)?; // a missing corpus is the error, not the missing index
+        crate::read::check_corpus(&corpus)?; // a missing corpus is the error, not the missing index
         eprintln!(
             "plansearch: no index at {}; indexing {} first",
             loc.index.display(),
@@ -78,10 +78,15 @@ fn run_build(corpus: &Path, index: &Path, read: ReadOptions, lock_wait: Duration
     let mut opts = BuildOptions::new(corpus.to_path_buf(), index.to_path_buf());
     opts.read = read;
     opts.lock_wait = lock_wait;
+    build_reported(&opts).map(drop)
+}
+
+/// Builds or updates an index with progress on stderr, and a summary line at the end.
+pub fn build_reported(opts: &BuildOptions) -> Result<Summary> {
     let reporter = Reporter::new();
-    let summary = build::update(&opts, &reporter);
+    let summary = build::update(opts, &reporter);
     reporter.done();
     let summary = summary?;
-    eprintln!("plansearch: {}", summary_line(&summary, index));
-    Ok(())
+    eprintln!("plansearch: {}", summary_line(&summary, &opts.index));
+    Ok(summary)
 }

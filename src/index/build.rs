@@ -105,7 +105,8 @@ struct Job {
     path: PathBuf,
     key: String,
     stat: Fingerprint,
-    known: Option<Fingerprint>,
+    /// What the manifest records of the file, if it was indexed before.
+    known: Option<DocRecord>,
 }
 
 /// What reading a job produced.
@@ -125,17 +126,13 @@ pub fn update(opts: &BuildOptions, progress: &dyn Progress) -> Result<Summary> {
     let mut writer = acquire_writer(&index, opts, progress)?;
     writer.set_merge_policy(Box::new(NoMergePolicy));
     // Read only now, under the lock: another process may have committed while we waited.
-    let old = match super::read_manifest(&index, &opts.index) {
-        Ok(m) => m,
+    let (old, mut previous) = match super::read_manifest(&index, &opts.index) {
+        // The manifest file of the commit we start from is kept through our first commit.
+        Ok(Some((m, file))) => (Some(m), Some(file)),
+        Ok(None) => (None, None),
         Err(e) if !opts.rebuild => return Err(e),
-        Err(_) => None,
+        Err(_) => (None, None),
     };
-    // The manifest file of the commit we start from, kept through our first commit.
-    let mut previous = index
-        .load_metas()
-        .ok()
-        .and_then(|m| m.payload)
-        .and_then(|p| manifest::named_in(&p));
 
     let mut summary = Summary {
         skipped: walk_skipped,
@@ -172,15 +169,15 @@ pub fn update(opts: &BuildOptions, progress: &dyn Progress) -> Result<Summary> {
             }
         };
         present.insert(key.clone());
-        let known = manifest.get(&key).map(|r| r.fingerprint);
-        if known.is_some_and(|k| k.same_stat(&stat)) {
+        let known = manifest.get(&key);
+        if known.is_some_and(|k| k.fingerprint.same_stat(&stat)) {
             summary.unchanged += 1;
         } else {
             jobs.push(Job {
                 path,
                 key,
                 stat,
-                known,
+                known: known.cloned(),
             });
         }
     }
@@ -370,6 +367,13 @@ fn index_file(
     };
     let hash = manifest::content_hash(&bytes);
     let fingerprint = Fingerprint { hash, ..job.stat };
+    if let Some(known) = job.known.as_ref().filter(|k| k.fingerprint.hash == hash) {
+        // Same content under a new modification time: nothing to read again.
+        return Outcome::Touched(DocRecord {
+            fingerprint,
+            ..known.clone()
+        });
+    }
     let src = match read::source_from_bytes(&job.path, &bytes, read_opts) {
         Ok(src) => src,
         Err(s) => return Outcome::Skipped(s),
@@ -383,9 +387,6 @@ fn index_file(
     }
     let plan = Plan::from_source(&src);
     let record = record_for(&plan, &job.key, fingerprint);
-    if job.known.is_some_and(|k| k.hash == hash) {
-        return Outcome::Touched(record);
-    }
     let docs = super::documents(fields, &plan, &job.key, record.id);
     // The delete takes an earlier opstamp than this file's new passages, so it removes only the
     // old ones.

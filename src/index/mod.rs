@@ -81,7 +81,7 @@ pub fn documents(fields: &Fields, plan: &Plan, key: &str, id: u64) -> Vec<Tantiv
 /// A passage read back from the index.
 pub fn passage_from_doc(fields: &Fields, doc: &TantivyDocument) -> Result<Passage> {
     let text = doc
-        .get_first(fields.text)
+        .get_first(fields.chars)
         .and_then(|v| v.as_str())
         .unwrap_or_default()
         .to_string();
@@ -134,16 +134,24 @@ pub fn open_index(dir: &Path) -> Result<(Index, Fields)> {
     Ok((index, fields))
 }
 
-/// The manifest of the last commit; `None` for an index created but never committed.
-pub fn read_manifest(index: &Index, dir: &Path) -> Result<Option<Manifest>> {
-    Ok(read_commit(index, dir)?.map(|(manifest, _)| manifest))
+/// The manifest of the last commit, with the name of its file; `None` for an index created but
+/// never committed.
+pub fn read_manifest(index: &Index, dir: &Path) -> Result<Option<(Manifest, String)>> {
+    Ok(read_commit(index, dir)?.map(|c| (c.manifest, c.manifest_file)))
 }
 
 /// A segment as a commit left it: its id and the opstamp of its deletes.
 type SegmentState = (SegmentId, Option<u64>);
 
-/// The manifest of the last commit and the segments it describes.
-fn read_commit(index: &Index, dir: &Path) -> Result<Option<(Manifest, Vec<SegmentState>)>> {
+/// What the last commit holds: the manifest, the file it is stored in, and the segments it
+/// describes.
+struct Commit {
+    manifest: Manifest,
+    manifest_file: String,
+    segments: Vec<SegmentState>,
+}
+
+fn read_commit(index: &Index, dir: &Path) -> Result<Option<Commit>> {
     let metas = index
         .load_metas()
         .map_err(|e| damaged(dir, e.to_string()))?;
@@ -153,9 +161,16 @@ fn read_commit(index: &Index, dir: &Path) -> Result<Option<(Manifest, Vec<Segmen
         .map(|s| (s.id(), s.delete_opstamp()))
         .collect();
     match metas.payload.as_deref() {
-        Some(p) => Manifest::load(dir, p)
-            .map(|m| Some((m, segments)))
-            .map_err(|e| damaged(dir, e)),
+        Some(p) => {
+            let manifest = Manifest::load(dir, p).map_err(|e| damaged(dir, e))?;
+            let manifest_file = manifest::named_in(p)
+                .ok_or_else(|| damaged(dir, "its commit names no manifest".into()))?;
+            Ok(Some(Commit {
+                manifest,
+                manifest_file,
+                segments,
+            }))
+        }
         None if metas.segments.is_empty() => Ok(None),
         None => Err(damaged(dir, "it has no manifest".into())),
     }
@@ -172,7 +187,6 @@ fn same_segments(a: &[SegmentState], b: &[SegmentState]) -> bool {
 /// An index opened for searching: its searcher, fields and manifest.
 pub struct Opened {
     pub dir: PathBuf,
-    pub index: Index,
     pub reader: IndexReader,
     pub fields: Fields,
     pub manifest: Manifest,
@@ -200,8 +214,9 @@ impl Opened {
         let mut attempts = 0;
         let (manifest, reader) = loop {
             // Created but never committed (a first build was interrupted): nothing to search.
-            let (manifest, segments) =
-                read_commit(&index, dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
+            let Commit {
+                manifest, segments, ..
+            } = read_commit(&index, dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
             let reader: IndexReader = index
                 .reader_builder()
                 .reload_policy(ReloadPolicy::Manual)
@@ -213,9 +228,12 @@ impl Opened {
                 .iter()
                 .map(|r| (r.segment_id(), r.delete_opstamp()))
                 .collect();
-            attempts += 1;
-            if same_segments(&read, &segments) || attempts == 10 {
+            if same_segments(&read, &segments) {
                 break (manifest, reader);
+            }
+            attempts += 1;
+            if attempts == 10 {
+                return Err(Error::IndexBusy(dir.to_path_buf()));
             }
         };
         let by_id = manifest
@@ -226,7 +244,6 @@ impl Opened {
             .collect();
         Ok(Opened {
             dir: dir.to_path_buf(),
-            index,
             reader,
             fields,
             manifest,

@@ -25,8 +25,6 @@ pub const FORMAT: u32 = 3;
 pub struct Fields {
     pub chars: Field,
     pub words: Field,
-    /// The stored text: the `chars` field.
-    pub text: Field,
     pub info: Field,
     pub path: Field,
     pub doc: Field,
@@ -75,7 +73,6 @@ pub fn build() -> (Schema, Fields) {
     let fields = Fields {
         chars,
         words,
-        text: chars,
         info,
         path,
         doc,
@@ -101,7 +98,6 @@ pub fn fields(schema: &Schema) -> Option<Fields> {
     Some(Fields {
         chars: f("chars")?,
         words: f("words")?,
-        text: f("chars")?,
         info: f("info")?,
         path: f("path")?,
         doc: f("doc")?,

@@ -29,6 +29,7 @@ pub const USER_DICT: &str = include_str!("userdict.txt");
 pub struct CharTokenizer;
 
 pub struct CharStream<'a> {
+    text: &'a str,
     chars: CharIndices<'a>,
     position: usize,
     token: Token,
@@ -39,6 +40,7 @@ impl Tokenizer for CharTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> CharStream<'a> {
         CharStream {
+            text,
             chars: text.char_indices(),
             position: 0,
             token: Token::default(),
@@ -51,13 +53,8 @@ impl TokenStream for CharStream<'_> {
         let Some((start, c)) = self.chars.next() else {
             return false;
         };
-        self.token.text.clear();
-        self.token.text.push(c);
-        self.token.offset_from = start;
-        self.token.offset_to = start + c.len_utf8();
-        self.token.position = self.position;
-        self.token.position_length = 1;
-        self.position += 1;
+        let end = start + c.len_utf8();
+        next_token(&mut self.token, &mut self.position, self.text, start, end);
         true
     }
 
@@ -68,6 +65,17 @@ impl TokenStream for CharStream<'_> {
     fn token_mut(&mut self) -> &mut Token {
         &mut self.token
     }
+}
+
+/// Makes `token` the next one in its stream: `text[from..to]`, one position after the last.
+fn next_token(token: &mut Token, position: &mut usize, text: &str, from: usize, to: usize) {
+    token.text.clear();
+    token.text.push_str(&text[from..to]);
+    token.offset_from = from;
+    token.offset_to = to;
+    token.position = *position;
+    token.position_length = 1;
+    *position += 1;
 }
 
 /// Builds the jieba segmenter with plansearch's policy vocabulary. Loading jieba's dictionary
@@ -135,13 +143,7 @@ impl TokenStream for WordStream<'_> {
         let Some((from, to)) = self.words.next() else {
             return false;
         };
-        self.token.text.clear();
-        self.token.text.push_str(&self.text[from..to]);
-        self.token.offset_from = from;
-        self.token.offset_to = to;
-        self.token.position = self.position;
-        self.token.position_length = 1;
-        self.position += 1;
+        next_token(&mut self.token, &mut self.position, self.text, from, to);
         true
     }
 

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::color::Palette;
-use super::search::{location, snippet};
+use super::search::write_hit;
 use crate::query::Hit;
 use crate::query::compare::{Comparison, Counts, DocRow};
 
@@ -91,11 +91,7 @@ pub fn human(w: &mut dyn Write, c: &Comparison, palette: Palette) -> io::Result<
 }
 
 fn chapter_name(ch: &crate::index::manifest::ChapterRecord) -> String {
-    match ch.title.as_deref() {
-        Some(t) if t == ch.label => t.to_string(),
-        Some(t) => format!("{} {t}", ch.label),
-        None => ch.label.clone(),
-    }
+    crate::structure::join_label(&ch.label, ch.title.as_deref())
 }
 
 fn distribution(w: &mut dyn Write, c: &Comparison) -> io::Result<()> {
@@ -200,25 +196,7 @@ fn side_by_side(w: &mut dyn Write, r: &DocRow, q: usize, palette: Palette) -> io
         );
     }
     for h in best {
-        let loc = location(h);
-        writeln!(
-            w,
-            "  {}  {}:{}  {}{}",
-            r.doc.region,
-            palette.file(&r.doc.file),
-            palette.lines(&h.passage.line_start.to_string()),
-            if loc.is_empty() {
-                String::new()
-            } else {
-                format!("{loc}  ")
-            },
-            palette.dim(&format!("[{}]", h.kind.as_str())),
-        )?;
-        writeln!(
-            w,
-            "      {}",
-            snippet(&h.passage.text, &h.highlights, palette)
-        )?;
+        write_hit(w, "  ", "      ", h, palette)?;
     }
     Ok(())
 }

@@ -30,23 +30,26 @@ fn place(l: &KwicLine) -> String {
         .join(" › ")
 }
 
-/// Lines aligned on the match: the left context right-aligned to `width` display columns.
+/// Lines aligned on the match: the left context right-aligned to the widest one, which is at
+/// most the requested context width.
 pub fn human(
     w: &mut dyn Write,
     lines: &[KwicLine],
-    width: usize,
     group_by_doc: bool,
     palette: Palette,
 ) -> io::Result<()> {
-    let region_width = lines
-        .iter()
-        .map(|l| l.doc.region.width())
-        .max()
-        .unwrap_or(0);
+    let widest = |f: fn(&KwicLine) -> &str| lines.iter().map(|l| f(l).width()).max().unwrap_or(0);
+    let region_width = widest(|l| &l.doc.region);
+    let left_width = widest(|l| &l.left);
+    let right_width = widest(|l| &l.right);
     let mut current: Option<&str> = None;
-    for l in lines {
+    for (i, l) in lines.iter().enumerate() {
         if group_by_doc && current != Some(l.doc.path.as_str()) {
-            let n = lines.iter().filter(|x| x.doc.path == l.doc.path).count();
+            // Grouped lines stand together.
+            let n = lines[i..]
+                .iter()
+                .take_while(|x| x.doc.path == l.doc.path)
+                .count();
             writeln!(
                 w,
                 "── {}  {}  ({n})",
@@ -63,9 +66,9 @@ pub fn human(
         writeln!(
             w,
             "{region}{}│{}│{}│ {}:{} {}",
-            pad_left(&l.left, width),
+            pad_left(&l.left, left_width),
             palette.matched(&l.matched),
-            pad_right(&l.right, width),
+            pad_right(&l.right, right_width),
             palette.file(&l.doc.file),
             palette.lines(&l.line.to_string()),
             palette.dim(&place(l)),

@@ -46,12 +46,7 @@ pub fn human(w: &mut dyn Write, outline: &Outline) -> io::Result<()> {
 }
 
 fn heading_line(label: &str, title: Option<&str>, inferred: bool) -> String {
-    let mut s = match title {
-        Some(t) if t == label => t.to_string(),
-        Some(t) if label.ends_with(['、', '）', ')']) => format!("{label}{t}"),
-        Some(t) => format!("{label} {t}"),
-        None => label.to_string(),
-    };
+    let mut s = crate::structure::join_label(label, title);
     if inferred {
         s.push_str(if title.is_none() {
             "  [inferred; heading lost, title unknown]"

@@ -56,7 +56,7 @@ pub fn json(w: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
 }
 
 /// Where a hit sits: `第十一章 … › 一、… › （一）…`.
-pub fn location(h: &Hit) -> String {
+fn location(h: &Hit) -> String {
     let p = &h.passage;
     p.chapter
         .iter()
@@ -69,40 +69,48 @@ pub fn location(h: &Hit) -> String {
 
 pub fn human(w: &mut dyn Write, results: &SearchResults, palette: Palette) -> io::Result<()> {
     for h in &results.hits {
-        let lines = if h.passage.line_start == h.passage.line_end {
-            h.passage.line_start.to_string()
-        } else {
-            format!("{}-{}", h.passage.line_start, h.passage.line_end)
-        };
-        let loc = location(h);
-        writeln!(
-            w,
-            "{:>2}  {}  {}:{}  {}{}",
-            h.rank,
-            h.doc.region,
-            palette.file(&h.doc.file),
-            palette.lines(&lines),
-            if loc.is_empty() {
-                String::new()
-            } else {
-                format!("{loc}  ")
-            },
-            palette.dim(&format!("[{}]", h.kind.as_str())),
-        )?;
-        writeln!(
-            w,
-            "    {}",
-            snippet(&h.passage.text, &h.highlights, palette)
-        )?;
+        write_hit(w, &format!("{:>2}  ", h.rank), "    ", h, palette)?;
     }
     Ok(())
+}
+
+/// One hit on two lines: `lead`, region, `file:lines`, location and match tier; then, after
+/// `indent`, the passage trimmed around its matches.
+pub fn write_hit(
+    w: &mut dyn Write,
+    lead: &str,
+    indent: &str,
+    h: &Hit,
+    palette: Palette,
+) -> io::Result<()> {
+    let p = &h.passage;
+    let lines = if p.line_start == p.line_end {
+        p.line_start.to_string()
+    } else {
+        format!("{}-{}", p.line_start, p.line_end)
+    };
+    let loc = location(h);
+    writeln!(
+        w,
+        "{lead}{}  {}:{}  {}{}",
+        h.doc.region,
+        palette.file(&h.doc.file),
+        palette.lines(&lines),
+        if loc.is_empty() {
+            String::new()
+        } else {
+            format!("{loc}  ")
+        },
+        palette.dim(&format!("[{}]", h.kind.as_str())),
+    )?;
+    writeln!(w, "{indent}{}", snippet(&p.text, &h.highlights, palette))
 }
 
 const SNIPPET: usize = 160;
 const BEFORE: usize = 50;
 
 /// The passage text trimmed around its first match, matches painted, on one line.
-pub fn snippet(text: &str, highlights: &[(usize, usize)], palette: Palette) -> String {
+fn snippet(text: &str, highlights: &[(usize, usize)], palette: Palette) -> String {
     let chars: Vec<char> = text.chars().collect();
     let (start, end) = if chars.len() <= SNIPPET {
         (0, chars.len())

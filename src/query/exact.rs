@@ -178,17 +178,22 @@ fn keep_aligned(starts: &mut Vec<u32>, positions: &[u32], offset: u32) {
     starts.truncate(kept);
 }
 
-/// Occurrences that do not overlap, counted left to right: `哈哈` occurs once in `哈哈哈`.
-pub fn non_overlapping(starts: &[u32], len: u32) -> u32 {
-    let mut count = 0;
+/// The starts of the occurrences that do not overlap, left to right: `哈哈` occurs once in
+/// `哈哈哈`. `starts` is in increasing order.
+pub fn non_overlapping_starts(starts: &[u32], len: u32) -> impl Iterator<Item = u32> + '_ {
     let mut free_from = 0u32;
-    for &s in starts {
-        if s >= free_from {
-            count += 1;
+    starts.iter().copied().filter(move |&s| {
+        let free = s >= free_from;
+        if free {
             free_from = s + len;
         }
-    }
-    count
+        free
+    })
+}
+
+/// How many occurrences do not overlap (see [`non_overlapping_starts`]).
+pub fn non_overlapping(starts: &[u32], len: u32) -> u32 {
+    non_overlapping_starts(starts, len).count() as u32
 }
 
 /// A tantivy query matching passages that contain `text` exactly. Its score grows slowly with

@@ -70,16 +70,8 @@ impl Filters {
     /// Whether a passage in chapter `ord` (1-based place in the outline, 0 for none) of `doc`
     /// passes the chapter filter.
     pub fn keeps_chapter(&self, doc: &DocRecord, ord: u64) -> bool {
-        match self.chapter {
-            None => true,
-            Some(n) => {
-                ord > 0
-                    && doc
-                        .chapters
-                        .get(ord as usize - 1)
-                        .is_some_and(|c| c.no == Some(n))
-            }
-        }
+        self.chapter
+            .is_none_or(|n| doc.chapter(ord).is_some_and(|c| c.no == Some(n)))
     }
 
     /// The filters as one required clause for a ranked search, or `None` if there are none.

@@ -9,6 +9,7 @@ use serde::Serialize;
 use tantivy::schema::Term;
 use unicode_width::UnicodeWidthChar;
 
+use super::exact::non_overlapping_starts;
 use super::filter::Filters;
 use super::scan::scan;
 use super::words::route;
@@ -62,13 +63,11 @@ pub fn concordance(
         let stored = searcher.doc(m.addr)?;
         let passage = passage_from_doc(&idx.fields, &stored)?;
         let chars: Vec<char> = passage.text.chars().collect();
-        let mut free_from = 0usize;
-        for &s in &m.starts {
+        for s in non_overlapping_starts(&m.starts, len as u32) {
             let s = s as usize;
-            if s < free_from || s + len > chars.len() {
+            if s + len > chars.len() {
                 continue;
             }
-            free_from = s + len;
             lines.push(KwicLine {
                 doc: doc.clone(),
                 line: passage.line_of(s as u32),
@@ -84,7 +83,7 @@ pub fn concordance(
             });
         }
     }
-    sort(&mut lines, KwicSort::Position);
+    sort_by(&mut lines, KwicSort::Position);
     Ok(lines)
 }
 
@@ -104,8 +103,16 @@ fn take_width<'a>(chars: impl Iterator<Item = &'a char>, width: usize) -> String
     out
 }
 
-/// Orders concordance lines.
-pub fn sort(lines: &mut [KwicLine], by: KwicSort) {
+/// Orders concordance lines, each document's together if `group_by_doc`.
+pub fn sort(lines: &mut [KwicLine], by: KwicSort, group_by_doc: bool) {
+    sort_by(lines, by);
+    if group_by_doc {
+        // Each document's lines together, in the requested order within it (a stable sort).
+        lines.sort_by(|a, b| (&a.doc.region, &a.doc.path).cmp(&(&b.doc.region, &b.doc.path)));
+    }
+}
+
+fn sort_by(lines: &mut [KwicLine], by: KwicSort) {
     match by {
         KwicSort::Position => {
             lines.sort_by(|a, b| (&a.doc.path, a.order).cmp(&(&b.doc.path, b.order)))

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::columnar::Column;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query as TantivyQuery, TermQuery,
 };
@@ -82,8 +83,11 @@ pub fn search(
     filters: &Filters,
     limit: usize,
 ) -> Result<SearchResults> {
-    let limit = limit.max(1);
     let searcher = idx.searcher();
+    // No search returns more passages than the index holds; a larger limit would only make
+    // tantivy reserve room for them.
+    let passages = (searcher.num_docs() as usize).max(1);
+    let limit = limit.clamp(1, passages);
     let plan = Plan::new(idx, &searcher, query, filters)?;
 
     let mut hits: Vec<Hit> = Vec::new();
@@ -102,7 +106,7 @@ pub fn search(
         }
         // Take a pool by score, then order it by how well the words match together.
         let room = limit - hits.len();
-        let pool = (room * 5).max(50);
+        let pool = room.saturating_mul(5).clamp(50, passages.max(50));
         let mut tier = match plan.led_by_words(&searcher, kind, pool)? {
             Some(tier) if tier.len() >= room => tier,
             _ => match plan.tier_query(kind) {
@@ -237,8 +241,8 @@ impl Collector for BestPerDoc {
 struct BestPerDocSegment {
     segment: SegmentOrdinal,
     per: usize,
-    doc: tantivy::columnar::Column<u64>,
-    kind: tantivy::columnar::Column<u64>,
+    doc: Column<u64>,
+    kind: Column<u64>,
     heading: u64,
     best: Best,
 }
@@ -255,7 +259,7 @@ impl SegmentCollector for BestPerDocSegment {
             score,
             addr: DocAddress::new(self.segment, doc),
         });
-        if list.len() > self.per * 4 + 8 {
+        if list.len() > self.per.saturating_mul(4).saturating_add(8) {
             keep_best(list, self.per);
         }
     }
@@ -272,8 +276,16 @@ impl SegmentCollector for BestPerDocSegment {
 struct Plan<'a> {
     idx: &'a Opened,
     conjunctions: Vec<Conjunction>,
+    /// The bare words of each conjunction as one string (see [`Conjunction::whole`]).
+    wholes: Vec<Option<String>>,
     /// The words of each conjunction (bare words split, phrases kept whole).
     conj_words: Vec<Vec<String>>,
+    /// What an exact hit highlights: the whole strings and the phrases.
+    exact_needles: Vec<String>,
+    /// What an all-words or partial hit highlights: the words and the phrases.
+    word_needles: Vec<String>,
+    /// The `doc` fast field of each segment.
+    doc_ids: Vec<Column<u64>>,
     /// Every distinct word, for BM25.
     words: Vec<String>,
     filter: Option<Box<dyn TantivyQuery>>,
@@ -295,30 +307,45 @@ impl<'a> Plan<'a> {
                 .unwrap_or(0)
         };
         let conjunctions = query.conjunctions();
+        // OR expands a query into conjunctions that share their terms: segment each term once.
+        let mut segmented: HashMap<String, Vec<String>> = HashMap::new();
+        let mut segment = |t: &str| -> Vec<String> {
+            segmented
+                .entry(t.to_string())
+                .or_insert_with(|| words::segment(t, &df, total))
+                .clone()
+        };
         let mut words: Vec<String> = Vec::new();
         let mut conj_words = Vec::new();
         for c in &conjunctions {
             let mut cw: Vec<String> = Vec::new();
-            for w in &c.words {
-                for piece in words::segment(w, &df, total) {
-                    if !cw.contains(&piece) {
-                        cw.push(piece);
-                    }
+            for piece in c.words.iter().flat_map(|w| segment(w)) {
+                if !cw.contains(&piece) {
+                    cw.push(piece);
                 }
             }
-            for w in cw.iter().chain(
-                c.phrases
-                    .iter()
-                    .flat_map(|p| words::segment(p, &df, total))
-                    .collect::<Vec<_>>()
-                    .iter(),
-            ) {
+            let phrase_words: Vec<String> = c.phrases.iter().flat_map(|p| segment(p)).collect();
+            for w in cw.iter().chain(&phrase_words) {
                 if !words.contains(w) {
                     words.push(w.clone());
                 }
             }
             conj_words.push(cw);
         }
+        let wholes: Vec<Option<String>> = conjunctions.iter().map(Conjunction::whole).collect();
+        let phrases = conjunctions.iter().flat_map(|c| c.phrases.iter().cloned());
+        let exact_needles = wholes
+            .iter()
+            .flatten()
+            .cloned()
+            .chain(phrases.clone())
+            .collect();
+        let word_needles = words.iter().cloned().chain(phrases).collect();
+        let doc_ids = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.fast_fields().u64("doc"))
+            .collect::<tantivy::Result<_>>()?;
         let filter = filters.query(idx)?;
         let excluded = query
             .excluded
@@ -328,7 +355,11 @@ impl<'a> Plan<'a> {
         Ok(Plan {
             idx,
             conjunctions,
+            wholes,
             conj_words,
+            exact_needles,
+            word_needles,
+            doc_ids,
             words,
             filter,
             excluded,
@@ -355,8 +386,8 @@ impl<'a> Plan<'a> {
         let words = &self.conj_words[k];
         match kind {
             MatchKind::Exact => {
-                if let Some(whole) = c.whole() {
-                    clauses.push((Occur::Must, self.exact(&whole, 1.0)));
+                if let Some(whole) = &self.wholes[k] {
+                    clauses.push((Occur::Must, self.exact(whole, 1.0)));
                 }
             }
             MatchKind::All => {
@@ -488,7 +519,7 @@ impl<'a> Plan<'a> {
         clauses.extend(self.common_clauses());
         let top = searcher.search(
             &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(pool * 2).order_by_score(),
+            &TopDocs::with_limit(pool.saturating_mul(2)).order_by_score(),
         )?;
         let mut tier = Vec::new();
         for (score, addr) in top {
@@ -506,11 +537,16 @@ impl<'a> Plan<'a> {
     /// The tier of a passage, read from its text: exact matching's answer, as a substring test.
     fn tier_of(&self, text: &str) -> MatchKind {
         let mut tier = MatchKind::Partial;
-        for (c, words) in self.conjunctions.iter().zip(&self.conj_words) {
+        for ((c, whole), words) in self
+            .conjunctions
+            .iter()
+            .zip(&self.wholes)
+            .zip(&self.conj_words)
+        {
             if !c.phrases.iter().all(|p| text.contains(p.as_str())) {
                 continue;
             }
-            if c.whole().is_none_or(|w| text.contains(&w)) {
+            if whole.as_ref().is_none_or(|w| text.contains(w.as_str())) {
                 return MatchKind::Exact;
             }
             if !words.is_empty() && words.iter().all(|w| text.contains(w.as_str())) {
@@ -568,10 +604,7 @@ impl<'a> Plan<'a> {
     ) -> Result<Hit> {
         let doc: TantivyDocument = searcher.doc(addr)?;
         let mut passage = passage_from_doc(&self.idx.fields, &doc)?;
-        let id = searcher
-            .segment_reader(addr.segment_ord)
-            .fast_fields()
-            .u64("doc")?
+        let id = self.doc_ids[addr.segment_ord as usize]
             .first(addr.doc_id)
             .unwrap_or_default();
         let record = self
@@ -582,18 +615,9 @@ impl<'a> Plan<'a> {
                 path: self.idx.dir.clone(),
                 reason: "a passage belongs to no indexed document".into(),
             })?;
-        let needles: Vec<String> = match kind {
-            MatchKind::Exact => self
-                .conjunctions
-                .iter()
-                .flat_map(|c| c.whole().into_iter().chain(c.phrases.iter().cloned()))
-                .collect(),
-            _ => self
-                .words
-                .iter()
-                .cloned()
-                .chain(self.conjunctions.iter().flat_map(|c| c.phrases.clone()))
-                .collect(),
+        let needles = match kind {
+            MatchKind::Exact => &self.exact_needles,
+            _ => &self.word_needles,
         };
         let highlights = merged_ranges(&passage.text, needles.iter().map(String::as_str));
         passage.text.shrink_to_fit();

@@ -60,17 +60,25 @@ pub struct Heading {
 impl Heading {
     /// The heading as one line of text: `第八章 加快建设文化强区`.
     pub fn display(&self) -> String {
-        match &self.title {
-            Some(t) if !t.is_empty() && t != &self.label => {
-                let sep = if self.label.ends_with(['、', '）', ')', '.', '．']) {
-                    ""
-                } else {
-                    " "
-                };
-                format!("{}{sep}{t}", self.label)
-            }
-            _ => self.label.clone(),
+        join_label(&self.label, self.title.as_deref())
+    }
+}
+
+/// Labels that end in these are written against their title: `二、基本原则`, `（一）总体要求`.
+pub const LABEL_ENDS_GLUED: [char; 5] = ['、', '）', ')', '.', '．'];
+
+/// A heading's label and title as one line: `第八章 加快建设文化强区`, `二、基本原则`, `前言`.
+pub fn join_label(label: &str, title: Option<&str>) -> String {
+    match title {
+        Some(t) if !t.is_empty() && t != label => {
+            let sep = if label.ends_with(LABEL_ENDS_GLUED) {
+                ""
+            } else {
+                " "
+            };
+            format!("{label}{sep}{t}")
         }
+        _ => label.to_string(),
     }
 }
 
@@ -506,14 +514,7 @@ fn resolve(
             Draft::Other(p) => pieces.push(p),
             Draft::Heading { line, text, h, .. } => {
                 let level = level_of(h.form);
-                let toc_title = match (level, h.no) {
-                    (Level::Chapter, Some(no)) if h.form == Form::Chapter => {
-                        chapter = no;
-                        toc.get(Level::Chapter, 0, no)
-                    }
-                    (Level::Section, Some(no)) => toc.get(Level::Section, chapter, no),
-                    _ => None,
-                };
+                let toc_title = toc_key(level, h.form, h.no, &mut chapter).and_then(|k| toc.get(k));
                 let title = match h.form {
                     Form::Special(_) => Some(h.label.clone()),
                     _ => Some(choose_title(&h.title, toc_title)).filter(|t| !t.is_empty()),
@@ -601,11 +602,6 @@ fn insert_lost_headings(headings: &mut Vec<Heading>, pieces: &mut Vec<Piece>, li
         if let Some(n) = node {
             nodes.push(n);
             node_piece.push(k);
-        }
-    }
-    if std::env::var("PS_DEBUG").is_ok() {
-        for (n, k) in nodes.iter().zip(&node_piece) {
-            eprintln!("{:>5} {:?}", pieces[*k].line + 1, n);
         }
     }
     let lost = infer::infer(&nodes);
@@ -709,7 +705,7 @@ fn boxes_without_open(
 
 /// The TOC's chapter and section titles, keyed by (level, chapter number, own number).
 struct TocTitles<'a> {
-    by_key: HashMap<(Level, u32, u32), &'a str>,
+    by_key: HashMap<TocKey, &'a str>,
 }
 
 impl<'a> TocTitles<'a> {
@@ -717,23 +713,31 @@ impl<'a> TocTitles<'a> {
         let mut by_key = HashMap::new();
         let mut chapter = 0u32;
         for e in toc.map(|t| t.entries.as_slice()).unwrap_or_default() {
-            let Some(no) = e.no else { continue };
-            match level_of(e.form) {
-                Level::Chapter if e.form == Form::Chapter => {
-                    chapter = no;
-                    by_key.insert((Level::Chapter, 0, no), e.title.as_str());
-                }
-                Level::Section => {
-                    by_key.insert((Level::Section, chapter, no), e.title.as_str());
-                }
-                _ => {}
+            if let Some(key) = toc_key(level_of(e.form), e.form, e.no, &mut chapter) {
+                by_key.insert(key, e.title.as_str());
             }
         }
         TocTitles { by_key }
     }
 
-    fn get(&self, level: Level, chapter: u32, no: u32) -> Option<&'a str> {
-        self.by_key.get(&(level, chapter, no)).copied()
+    fn get(&self, key: TocKey) -> Option<&'a str> {
+        self.by_key.get(&key).copied()
+    }
+}
+
+/// Where a heading's title stands in the TOC: (level, chapter number, own number).
+type TocKey = (Level, u32, u32);
+
+/// The key of a numbered chapter (第X章) or section, read in document order: `chapter` carries
+/// the number of the chapter a section belongs to.
+fn toc_key(level: Level, form: Form, no: Option<u32>, chapter: &mut u32) -> Option<TocKey> {
+    match (level, no) {
+        (Level::Chapter, Some(no)) if form == Form::Chapter => {
+            *chapter = no;
+            Some((Level::Chapter, 0, no))
+        }
+        (Level::Section, Some(no)) => Some((Level::Section, *chapter, no)),
+        _ => None,
     }
 }
 
@@ -744,19 +748,11 @@ fn title_inferred_headings(headings: &mut [Heading], pieces: &[Piece], toc: &Toc
     for p in pieces {
         let Role::Heading(i) = p.role else { continue };
         let h = &mut headings[i];
-        let key = match (h.level, h.no) {
-            (Level::Chapter, Some(no)) if h.form == Form::Chapter => {
-                chapter = no;
-                (Level::Chapter, 0, no)
-            }
-            (Level::Section, Some(no)) => (Level::Section, chapter, no),
-            _ => continue,
+        let Some(key) = toc_key(h.level, h.form, h.no, &mut chapter) else {
+            continue;
         };
         if h.inferred {
-            h.title = toc
-                .get(key.0, key.1, key.2)
-                .map(normalize)
-                .filter(|t| !t.is_empty());
+            h.title = toc.get(key).map(normalize).filter(|t| !t.is_empty());
         }
     }
 }
