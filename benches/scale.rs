@@ -630,7 +630,7 @@ fn time_compares(idx: &Opened, words: &[&Drawn]) -> Result<Vec<f64>, String> {
     let once = |w: &Drawn| {
         compare(
             idx,
-            std::slice::from_ref(&w.text),
+            &[w.text.as_str().into()],
             &Filters::default(),
             None,
             SortKey::Rate,

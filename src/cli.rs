@@ -90,13 +90,19 @@ enum CsvTableArg {
     Distribution,
     Chapters,
     Passages,
+    Variants,
 }
 
 #[derive(Debug, Args)]
 struct CompareArgs {
-    /// One or more terms; each is matched exactly (several give a document × term matrix).
-    #[arg(required = true)]
+    /// One or more terms, each matched exactly (several give a document × term matrix); a term
+    /// group `A|B` or `A OR B` counts its wordings together.
+    #[arg(required_unless_present = "terms")]
     queries: Vec<String>,
+    /// A dictionary of term groups (TOML `name = ["wording", …]`, or CSV `concept,variant`); a
+    /// term that names a concept counts its wordings; no terms compare every concept.
+    #[arg(long, value_name = "FILE")]
+    terms: Option<PathBuf>,
     #[command(flatten)]
     location: Location,
     #[command(flatten)]
@@ -132,8 +138,11 @@ enum GroupBy {
 
 #[derive(Debug, Args)]
 struct KwicArgs {
-    /// The term, matched exactly.
+    /// The term, matched exactly; a term group `A|B` lists the occurrences of each wording.
     query: String,
+    /// A dictionary of term groups; a term that names a concept lists its wordings.
+    #[arg(long, value_name = "FILE")]
+    terms: Option<PathBuf>,
     #[command(flatten)]
     location: Location,
     #[command(flatten)]
@@ -239,6 +248,15 @@ struct SearchArgs {
     /// Colour matches: auto (a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     color: ColorWhen,
+    /// Search the query's own wording only: no other wordings, sections or related wording.
+    #[arg(long)]
+    no_expand: bool,
+    /// Say why each passage ranks where it does (a line per hit; an "explain" object in JSON).
+    #[arg(long)]
+    explain: bool,
+    /// A dictionary of term groups; a word that names a concept searches its wordings.
+    #[arg(long, value_name = "FILE")]
+    terms: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -325,12 +343,16 @@ impl Cli {
                 filters: a.filter.into_filters(a.chapter),
                 json: a.json,
                 palette: palette_for(if a.json { Format::Json } else { Format::Human }, a.color),
+                expand: !a.no_expand,
+                explain: a.explain,
+                terms: a.terms,
             }),
             CliCommand::Compare(a) => {
                 let table = match a.table {
                     CsvTableArg::Distribution => CsvTable::Distribution,
                     CsvTableArg::Chapters => CsvTable::Chapters,
                     CsvTableArg::Passages => CsvTable::Passages,
+                    CsvTableArg::Variants => CsvTable::Variants,
                 };
                 let format = a.machine.format(table);
                 Command::Compare(CompareConfig {
@@ -348,6 +370,7 @@ impl Cli {
                     per: a.per,
                     format,
                     palette: palette_for(format, a.color),
+                    terms: a.terms,
                 })
             }
             CliCommand::Kwic(a) => {
@@ -368,6 +391,7 @@ impl Cli {
                     top: a.top,
                     format,
                     palette: palette_for(format, a.color),
+                    terms: a.terms,
                 })
             }
         };

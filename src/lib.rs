@@ -10,6 +10,7 @@ pub mod app;
 pub mod cli;
 pub mod cmd;
 pub mod error;
+pub mod eval;
 pub mod index;
 pub mod passage;
 pub mod plan;

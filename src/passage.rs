@@ -93,6 +93,51 @@ pub struct Passage {
     pub text: String,
     /// Where each file line's text begins: (character offset in `text`, 1-based line), ascending.
     pub line_map: Vec<(u32, u32)>,
+    /// The 1-based lines of the headings the passage sits under, outermost first; a heading
+    /// passage's own line is the last. A passage is under heading passage `h` when `h.line_start`
+    /// is among its heads.
+    pub heads: Vec<u32>,
+}
+
+/// What a passage is, for ranking: policy text, or text that only names a topic or lists things.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Genre {
+    /// Sentences of the plan's own: what it says it will do.
+    Policy,
+    /// A heading: it names a topic its section treats.
+    Heading,
+    /// Glossary, appendix, notes and footnotes: explanations, not policy.
+    BackMatter,
+    /// A table, a caption, or cells a converter left one per line.
+    Table,
+    /// An enumeration of names (projects, places, institutions) with little else.
+    List,
+}
+
+impl Genre {
+    pub const ALL: [Genre; 5] = [
+        Genre::Policy,
+        Genre::Heading,
+        Genre::BackMatter,
+        Genre::Table,
+        Genre::List,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Genre::Policy => "policy",
+            Genre::Heading => "heading",
+            Genre::BackMatter => "back_matter",
+            Genre::Table => "table",
+            Genre::List => "list",
+        }
+    }
+
+    /// The value stored in the index.
+    pub fn code(self) -> u64 {
+        Genre::ALL.iter().position(|&g| g == self).unwrap_or(0) as u64
+    }
 }
 
 impl Passage {
@@ -108,6 +153,151 @@ impl Passage {
     pub fn char_len(&self) -> usize {
         self.text.chars().count()
     }
+
+    /// What the passage is for ranking (see [`Genre`]), from its kind, where it sits and the
+    /// shape of its text.
+    pub fn genre(&self) -> Genre {
+        match self.kind {
+            Kind::Heading => return Genre::Heading,
+            Kind::Footnote | Kind::Note => return Genre::BackMatter,
+            Kind::Table | Kind::Caption => return Genre::Table,
+            Kind::Paragraph | Kind::Box => {}
+        }
+        let back = |h: &Option<HeadingRef>| {
+            h.as_ref()
+                .is_some_and(|h| crate::structure::heading::is_back_matter(&h.label))
+        };
+        if back(&self.chapter) || back(&self.section) {
+            return Genre::BackMatter;
+        }
+        if is_fragments(&self.text) {
+            return Genre::Table;
+        }
+        if is_name_list(&self.text) {
+            return Genre::List;
+        }
+        Genre::Policy
+    }
+}
+
+impl Passage {
+    /// Whether the passage sits in a plan's framing rather than its measures: the review of the
+    /// last plan, the situation, the guiding ideas and principles, the targets, the arrangements
+    /// for carrying the plan out. Every five-year plan has these parts and names them in the same
+    /// words; what they say of a topic is a slogan or a goal, what the plan will do about it is
+    /// in the chapters that follow.
+    pub fn framing(&self) -> bool {
+        [&self.chapter, &self.section]
+            .into_iter()
+            .flatten()
+            .filter_map(|h| h.title.as_deref())
+            .any(is_framing_title)
+    }
+
+    /// The share of the passage's clauses that open with a verb of policy action (推进, 加快,
+    /// 完善 …): what a plan says it will do, against what it reviews or describes.
+    pub fn action_share(&self) -> f32 {
+        action_share(&self.text)
+    }
+}
+
+/// Titles of the framing parts of a plan (see [`Passage::framing`]).
+const FRAMING: [&str; 23] = [
+    "发展基础",
+    "发展成就",
+    "主要成绩",
+    "决定性成就",
+    "发展形势",
+    "形势分析",
+    "面临的",
+    "机遇和挑战",
+    "机遇与挑战",
+    "时期发展环境",
+    "指导思想",
+    "总体要求",
+    "总体思路",
+    "发展思路",
+    "发展定位",
+    "战略定位",
+    "基本原则",
+    "主要目标",
+    "发展目标",
+    "远景目标",
+    "规划实施",
+    "实施保障",
+    "保障措施",
+];
+
+fn is_framing_title(title: &str) -> bool {
+    FRAMING.iter().any(|f| title.contains(f))
+}
+
+/// Verbs with which plans open a clause that says what will be done.
+const ACTION: [&str; 37] = [
+    "推进", "推动", "加快", "加强", "实施", "建设", "完善", "健全", "建立", "构建", "打造", "培育",
+    "发展", "提升", "提高", "深化", "优化", "强化", "促进", "支持", "鼓励", "引导", "开展", "落实",
+    "探索", "创新", "坚持", "扩大", "统筹", "力争", "确保", "全面", "大力", "积极", "着力", "持续",
+    "深入",
+];
+
+/// The share of `text`'s clauses that open with a verb of [`ACTION`] (see
+/// [`Passage::action_share`]).
+pub fn action_share(text: &str) -> f32 {
+    let clauses: Vec<&str> = text
+        .split(is_clause_mark)
+        .map(|c| c.trim_start_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|c| !c.is_empty())
+        .collect();
+    if clauses.is_empty() {
+        return 0.0;
+    }
+    let acting = clauses
+        .iter()
+        .filter(|c| ACTION.iter().any(|a| c.starts_with(a)) || c.starts_with("进一步"))
+        .count();
+    acting as f32 / clauses.len() as f32
+}
+
+/// Sentence punctuation: where prose has it, cells and names do not.
+fn is_clause_mark(c: char) -> bool {
+    matches!(c, '，' | '。' | '；' | '：' | ',' | ';' | '！' | '？')
+}
+
+/// Cells one per line: several lines, most of them short and without sentence punctuation —
+/// what a converter leaves of a table it could not keep as rows.
+fn is_fragments(text: &str) -> bool {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    if lines.len() < 3 {
+        return false;
+    }
+    let cells = lines
+        .iter()
+        .filter(|l| l.chars().count() <= 16 && !l.chars().any(is_clause_mark))
+        .count();
+    cells * 3 >= lines.len() * 2
+}
+
+/// An enumeration: most of the text is short items between enumeration commas (`、`), with
+/// few clauses around them — a list of projects, parks or institutions.
+fn is_name_list(text: &str) -> bool {
+    let total = text.chars().count();
+    if total < 40 {
+        return false;
+    }
+    let mut in_items = 0;
+    let mut items = 0;
+    for clause in text.split(is_clause_mark) {
+        let parts: Vec<&str> = clause.split('、').collect();
+        if parts.len() < 3 {
+            continue;
+        }
+        let short = parts.iter().filter(|p| p.chars().count() <= 12).count();
+        if short * 4 >= parts.len() * 3 {
+            items += parts.len();
+            in_items += clause.chars().count();
+        }
+    }
+    items >= 8 && in_items * 10 >= total * 7
 }
 
 /// Text of a passage under construction, with its line map.
@@ -151,6 +341,61 @@ impl TextBuilder {
     fn is_empty(&self) -> bool {
         self.text.is_empty()
     }
+
+    /// The text after the last line break.
+    fn last_line(&self) -> &str {
+        self.text.rsplit('\n').next().unwrap_or_default()
+    }
+
+    /// Replaces the text after the last line break with `text`, which now also holds 0-based
+    /// file line `line`; its characters are located on the line the replaced text began on.
+    fn replace_last_line(&mut self, line: usize, text: &str) {
+        let start = self.text.rfind('\n').map_or(0, |i| i + 1);
+        self.text.truncate(start);
+        self.chars = self.text.chars().count() as u32;
+        let last_line_of_row = self
+            .map
+            .iter()
+            .rev()
+            .find(|&&(o, _)| o <= self.chars)
+            .copied();
+        self.map.retain(|&(o, _)| o <= self.chars);
+        if let Some((o, l)) = last_line_of_row {
+            if self.map.last() != Some(&(o, l)) {
+                self.map.push((o, l));
+            }
+        }
+        self.text.push_str(text);
+        self.chars += text.chars().count() as u32;
+        self.last = self.last.max(line as u32 + 1);
+    }
+}
+
+/// The previous table row with a wrapped cell joined, if `row` is only the wrapped rest of one
+/// of its cells: `row` fills one column, with a few characters that are not a number, and the
+/// row above has text in that column that does not end a sentence.
+fn wrapped_cell(previous: &str, row: &str) -> Option<String> {
+    let cells: Vec<&str> = row.split('\t').collect();
+    let mut filled = cells
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.trim().is_empty());
+    let (col, rest) = filled.next()?;
+    if filled.next().is_some() || cells.len() < 2 {
+        return None;
+    }
+    let rest = rest.trim();
+    let short_text = rest.chars().count() <= 8
+        && rest
+            .chars()
+            .any(|c| !c.is_ascii_digit() && !matches!(c, '.' | '%' | '-' | '/' | '[' | ']'));
+    let mut above: Vec<String> = previous.split('\t').map(str::to_string).collect();
+    let cell = above.get_mut(col)?;
+    if !short_text || cell.trim().is_empty() || ends_sentence(cell) {
+        return None;
+    }
+    cell.push_str(rest);
+    Some(above.join("\t"))
 }
 
 /// The heading context a passage is read under.
@@ -161,6 +406,16 @@ struct Context {
     section: Option<HeadingRef>,
     /// (level, display) of headings below the section, and the box.
     path: Vec<(Level, String)>,
+    /// (level, 1-based line) of every heading the context is under, outermost first.
+    heads: Vec<(Level, u32)>,
+}
+
+impl Context {
+    /// Under a new heading at `level` on 1-based `line`: the deeper ones it closes are left.
+    fn head(&mut self, level: Level, line: u32) {
+        self.heads.retain(|(l, _)| *l < level);
+        self.heads.push((level, line));
+    }
 }
 
 /// A paragraph, note, table or box unit being collected.
@@ -284,6 +539,7 @@ impl Builder<'_> {
                 self.end_box();
                 self.boxed = Some(BoxMode::Wrapped);
                 self.ctx.path.push((Level::Box, "专栏".to_string()));
+                self.ctx.head(Level::Box, p.line as u32 + 1);
             }
             Role::BoxClose => {
                 self.close();
@@ -314,6 +570,7 @@ impl Builder<'_> {
             if let Some(pos) = self.ctx.path.iter().position(|(l, _)| *l == Level::Box) {
                 self.ctx.path.truncate(pos);
             }
+            self.ctx.heads.retain(|(l, _)| *l != Level::Box);
         }
     }
 
@@ -329,10 +586,12 @@ impl Builder<'_> {
                 if let Some(last) = self.ctx.path.last_mut() {
                     *last = (Level::Box, h.display());
                 }
+                self.ctx.head(Level::Box, h.line as u32 + 1);
             } else {
                 self.end_box();
                 self.boxed = Some(BoxMode::Headed { cells: false });
                 self.ctx.path.push((Level::Box, h.display()));
+                self.ctx.head(Level::Box, h.line as u32 + 1);
             }
         } else {
             self.end_box();
@@ -352,10 +611,12 @@ impl Builder<'_> {
     /// Moves the context to a new heading.
     fn enter(&mut self, h: &Heading) {
         let r = Some(HeadingRef::of(h));
+        let line = h.line as u32 + 1;
         match h.level {
             Level::Part => {
                 self.ctx = Context {
                     part: r,
+                    heads: vec![(Level::Part, line)],
                     ..Context::default()
                 };
             }
@@ -365,21 +626,29 @@ impl Builder<'_> {
                 } else {
                     None
                 };
+                let mut heads: Vec<(Level, u32)> = Vec::new();
+                if part.is_some() {
+                    heads.extend(self.ctx.heads.iter().filter(|(l, _)| *l == Level::Part));
+                }
+                heads.push((Level::Chapter, line));
                 self.ctx = Context {
                     part,
                     chapter: r,
+                    heads,
                     ..Context::default()
                 };
             }
             Level::Section => {
                 self.ctx.section = r;
                 self.ctx.path.clear();
+                self.ctx.head(Level::Section, line);
             }
             Level::Sub(d) => {
                 self.ctx
                     .path
                     .retain(|(l, _)| matches!(l, Level::Sub(x) if *x < d));
                 self.ctx.path.push((h.level, h.display()));
+                self.ctx.head(h.level, line);
             }
             Level::Box => {}
         }
@@ -435,6 +704,12 @@ impl Builder<'_> {
         let row = row.trim_end_matches('\t');
         if let Some(u) = &mut self.open {
             if u.kind == Kind::Table {
+                // A cell the converter wrapped onto a row of its own is joined to the cell above,
+                // so that its words are found whole.
+                if let Some(merged) = wrapped_cell(u.text.last_line(), row) {
+                    u.text.replace_last_line(p.line, &merged);
+                    return;
+                }
                 u.text.newline();
                 u.text.push(p.line, row);
                 return;
@@ -489,6 +764,7 @@ impl Builder<'_> {
             line_end: last,
             text: text.trim_end_matches('\n').to_string(),
             line_map: map,
+            heads: ctx.heads.iter().map(|&(_, l)| l).collect(),
         });
     }
 }
@@ -584,6 +860,24 @@ mod tests {
     }
 
     #[test]
+    fn a_table_cell_wrapped_onto_its_own_row_is_joined_to_the_cell_above() {
+        let ps = passages(
+            "第一章 总则\n\n类别\t序号\t指标名称\t属性\n绿色生态\t1\t单位地区生产总值能耗降\t约束性\n\t\t低\t\n\t2\t森林覆盖率\t约束性\n\t\t30\t\n",
+        );
+        let table = ps.iter().find(|p| p.kind == Kind::Table).unwrap();
+        assert_eq!(
+            table.text,
+            "类别\t序号\t指标名称\t属性\n绿色生态\t1\t单位地区生产总值能耗降低\t约束性\n\t2\t森林覆盖率\t约束性\n\t\t30"
+        );
+        // The joined cell is located on the row's first line; the table ends on its last.
+        let at = table.text.find("能耗降低").unwrap();
+        let offset = table.text[..at].chars().count() as u32;
+        assert_eq!(table.line_of(offset), 4);
+        assert_eq!((table.line_start, table.line_end), (3, 7));
+        assert!(wrapped_cell("a\tb", "\t\t").is_none());
+    }
+
+    #[test]
     fn headed_box_items_are_box_passages_under_the_box() {
         let ps = passages(
             "第一章 总则\n第一节 创新\n专栏 2 创新平台建设工程\n\n重大科技基础设施：提升性能。\n\n湖北实验室：完善实验室体系。\n第二节 人才\n正文。\n",
@@ -610,6 +904,58 @@ mod tests {
             .find(|p| p.kind == Kind::Heading && p.text.contains("无人驾驶"))
             .unwrap();
         assert_eq!(head.text, "专栏 4-4 无人驾驶实验园建设");
+    }
+
+    #[test]
+    fn passages_know_the_lines_of_the_headings_above_them() {
+        let ps = passages(
+            "第一章 总则\n第一节 创新\n一、平台\n建设平台。\n专栏 1 平台工程\n\n实验室：完善体系。\n第二节 人才\n引进人才。\n第二章 产业\n发展产业。\n",
+        );
+        let heads = |t: &str| ps.iter().find(|p| p.text == t).unwrap().heads.clone();
+        assert_eq!(heads("建设平台。"), [1, 2, 3]);
+        assert_eq!(heads("实验室：完善体系。"), [1, 2, 3, 5]);
+        // A new section closes the sub-heading and the box above it.
+        assert_eq!(heads("引进人才。"), [1, 8]);
+        assert_eq!(heads("发展产业。"), [10]);
+        // A heading passage's own line comes last.
+        assert_eq!(heads("第二节 人才"), [1, 8]);
+    }
+
+    #[test]
+    fn genre_tells_policy_from_headings_back_matter_cells_and_lists() {
+        let ps = passages(
+            "第一章 总则\n推进营商环境持续优化，深化“放管服”改革，降低企业制度性交易成本。\n重点建设光谷生物城、光谷南大健康产业园、环同济医学园区、华中科技大学、武汉大学、湖北大学、武汉理工大学、中南民族大学、湖北工业大学和武汉纺织大学。\n名词解释\n1.“四办”改革：即马上办、网上办、就近办、一次办。\n",
+        );
+        let genre = |t: &str| ps.iter().find(|p| p.text.starts_with(t)).unwrap().genre();
+        assert_eq!(genre("推进营商环境"), Genre::Policy);
+        assert_eq!(genre("第一章"), Genre::Heading);
+        assert_eq!(genre("重点建设光谷"), Genre::List);
+        assert_eq!(genre("1.“四办”"), Genre::BackMatter);
+        assert!(is_fragments(
+            "项目名称\n建设内容\n总投资\n光谷生物城二期\n厂房及配套"
+        ));
+        assert!(!is_fragments(
+            "推进产业发展。\n加强人才引进，完善服务。\n优化营商环境。"
+        ));
+        assert!(!is_name_list(
+            "推进营商环境持续优化，深化“放管服”改革，降低企业制度性交易成本，提升政务服务水平。"
+        ));
+    }
+
+    #[test]
+    fn framing_parts_and_policy_action() {
+        let ps = passages(
+            "第一章 发展基础和发展环境\n“十三五”时期，全区经济总量跃上新台阶。\n第二章 加快数字经济发展\n第一节 培育数字产业\n加快发展数字产业，推进产业数字化，完善数据要素市场。\n",
+        );
+        let p = |t: &str| ps.iter().find(|p| p.text.starts_with(t)).unwrap();
+        assert!(p("“十三五”").framing());
+        assert!(!p("加快发展").framing());
+        assert_eq!(p("加快发展").action_share(), 1.0);
+        assert_eq!(p("“十三五”").action_share(), 0.0);
+        assert_eq!(
+            action_share("市场主体活力明显增强，营商环境持续改善。"),
+            0.0
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod faults;
 mod fuzz;
 mod index;
 mod readme;
+mod recall;
 mod scale;
 mod search;
 mod structure;

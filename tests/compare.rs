@@ -6,19 +6,23 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 
+use plansearch::index::tokenize::fold_str;
 use plansearch::query::Filters;
-use plansearch::query::compare::{SortKey, compare, terms};
+use plansearch::query::compare::{SortKey, compare, concepts};
+use plansearch::query::concept::Concept;
 use plansearch::query::kwic::{KwicSort, concordance, contexts, sort};
 use plansearch::structure::clean;
 
 use crate::util::{bundled_index, bundled_passages, plan_text, plansearch, workspace};
 
-/// Per file: (occurrences, passages), by plain substring counting over the passages' text.
+/// Per file: (occurrences, passages), by plain substring counting over the passages' text,
+/// both folded as matching folds them (５Ｇ = 5G = 5g).
 fn oracle(term: &str) -> BTreeMap<String, (u64, u64)> {
     let mut out: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let term = fold_str(term);
     for (file, p) in bundled_passages() {
         let e = out.entry(file.clone()).or_default();
-        let n = p.text.matches(term).count() as u64;
+        let n = fold_str(&p.text).matches(&term).count() as u64;
         e.0 += n;
         e.1 += u64::from(n > 0);
     }
@@ -28,7 +32,7 @@ fn oracle(term: &str) -> BTreeMap<String, (u64, u64)> {
 fn counts(term: &str) -> BTreeMap<String, (u64, u64)> {
     let c = compare(
         bundled_index(),
-        &[term.to_string()],
+        &[Concept::from(term)],
         &Filters::default(),
         Some(0),
         SortKey::File,
@@ -93,7 +97,7 @@ fn compare_counts_equal_a_substring_count_and_keep_zero_rows() {
     // The document sizes are the passages' characters: rates are per 10,000 of them.
     let c = compare(
         bundled_index(),
-        &["发展".to_string()],
+        &[Concept::from("发展")],
         &Filters::default(),
         Some(0),
         SortKey::Rate,
@@ -133,7 +137,7 @@ fn a_phrase_cut_by_a_wrap_counts_once_and_the_toc_never_counts() {
 fn chapters_that_use_a_term_add_up_to_its_occurrences() {
     let c = compare(
         bundled_index(),
-        &["营商环境".to_string()],
+        &[Concept::from("营商环境")],
         &Filters::default(),
         Some(0),
         SortKey::File,
@@ -166,7 +170,13 @@ fn chapters_that_use_a_term_add_up_to_its_occurrences() {
 #[test]
 fn kwic_gives_one_line_per_occurrence_at_the_line_where_it_starts() {
     for term in ["营商环境", "厕所革命", "研发机构", "发展", "331家"] {
-        let lines = concordance(bundled_index(), term, &Filters::default(), 20).unwrap();
+        let lines = concordance(
+            bundled_index(),
+            &Concept::from(term),
+            &Filters::default(),
+            20,
+        )
+        .unwrap();
         let total: u64 = oracle(term).values().map(|v| v.0).sum();
         assert_eq!(lines.len() as u64, total, "{term}");
         let mut texts: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -196,7 +206,13 @@ fn kwic_gives_one_line_per_occurrence_at_the_line_where_it_starts() {
         }
     }
     // A phrase cut by a wrap starts on the first of its lines.
-    let lines = concordance(bundled_index(), "厕所革命", &Filters::default(), 20).unwrap();
+    let lines = concordance(
+        bundled_index(),
+        &Concept::from("厕所革命"),
+        &Filters::default(),
+        20,
+    )
+    .unwrap();
     assert_eq!(
         (lines[0].doc.file.as_str(), lines[0].line),
         ("ezhou-echeng.txt", 80)
@@ -233,7 +249,7 @@ fn kwic_aligns_chinese_by_display_width() {
 #[test]
 fn kwic_sorts_by_left_right_and_document_and_groups() {
     let idx = bundled_index();
-    let mut lines = concordance(idx, "营商环境", &Filters::default(), 20).unwrap();
+    let mut lines = concordance(idx, &Concept::from("营商环境"), &Filters::default(), 20).unwrap();
     sort(&mut lines, KwicSort::Left, false);
     let keys: Vec<String> = lines
         .iter()
@@ -263,7 +279,7 @@ fn kwic_sorts_by_left_right_and_document_and_groups() {
 #[test]
 fn kwic_contexts_name_the_words_around_the_term() {
     let idx = bundled_index();
-    let lines = concordance(idx, "营商环境", &Filters::default(), 20).unwrap();
+    let lines = concordance(idx, &Concept::from("营商环境"), &Filters::default(), 20).unwrap();
     let found = contexts(idx, &lines, 10);
     let before: Vec<&str> = found
         .iter()
@@ -446,7 +462,8 @@ fn csv_tables_have_stable_headers_and_read_back() {
             "section_title",
             "left",
             "match",
-            "right"
+            "right",
+            "variant"
         ]
     );
     assert_eq!(
@@ -489,7 +506,7 @@ fn filters_keep_compare_to_the_chosen_documents() {
     };
     let c = compare(
         bundled_index(),
-        &terms(&["\"营商环境\"".to_string()]).unwrap(),
+        &concepts(&["\"营商环境\"".to_string()], None).unwrap(),
         &f,
         Some(1),
         SortKey::Count,

@@ -391,6 +391,11 @@ fn generated(n: usize) -> tempfile::TempDir {
     dir
 }
 
+/// The documents the last commit of the workspace's index holds (0 before the first).
+fn committed(dir: &Path) -> usize {
+    Opened::open(&dir.join("index")).map_or(0, |i| i.manifest.docs.len())
+}
+
 /// Checks an index against the files its manifest lists: every listed document's passages are
 /// all there, and counts are exact.
 fn assert_whole_and_exact(dir: &Path) -> usize {
@@ -419,7 +424,11 @@ fn assert_whole_and_exact(dir: &Path) -> usize {
             let oracle: u64 = plan
                 .passages
                 .iter()
-                .map(|p| p.text.matches(term).count() as u64)
+                .map(|p| {
+                    plansearch::index::tokenize::fold_str(&p.text)
+                        .matches(term)
+                        .count() as u64
+                })
                 .sum();
             assert_eq!(r.counts[q].occurrences, oracle, "{} {term}", r.doc.path);
         }
@@ -432,12 +441,25 @@ fn killing_the_indexer_at_any_moment_keeps_the_last_commit_and_the_next_run_fini
     let dir = generated(150);
     let d = dir.path();
     let mut seen = Vec::new();
+    // The first kill at a fixed moment, likely before any commit; the others a while after the
+    // run has committed more than was there when it started, so that they strike between
+    // commits however fast the machine is.
     for after in [
         Duration::from_millis(400),
-        Duration::from_millis(1200),
-        Duration::from_millis(2200),
+        Duration::from_millis(150),
+        Duration::from_millis(350),
     ] {
+        let before = committed(d);
         let mut child = spawn(d, &["index", "--commit-every-mb", "3"], Stdio::null());
+        if !seen.is_empty() {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while committed(d) <= before && Instant::now() < deadline {
+                if child.try_wait().unwrap().is_some() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
         std::thread::sleep(after);
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
@@ -512,7 +534,7 @@ fn searches_while_the_indexer_commits_see_every_passage_with_its_plan() {
                 assert!(r.is_ok(), "{:?}", r.err());
                 let c = compare(
                     &idx,
-                    &["发展".to_string()],
+                    &["发展".into()],
                     &Filters::default(),
                     Some(0),
                     SortKey::File,

@@ -80,10 +80,10 @@ fn the_documented_csv_headers_are_the_real_ones() {
     let text = readme();
     let tables = section(
         &text,
-        "### `compare --csv`: three tables, each with a header line",
+        "### `compare --csv`: four tables, each with a header line",
     );
     let dir = workspace();
-    for table in ["distribution", "chapters", "passages"] {
+    for table in ["distribution", "chapters", "passages", "variants"] {
         let row = tables
             .iter()
             .find(|l| l.starts_with(&format!("| `{table}`")))

@@ -136,9 +136,27 @@ pub fn bundled_passages() -> &'static [(String, plansearch::passage::Passage)] {
     })
 }
 
-/// Runs a search against the shared bundled index.
+/// Runs a search against the shared bundled index, with the default ranking.
 pub fn search(query: &str, limit: usize) -> plansearch::query::SearchResults {
     search_with(query, limit, &plansearch::query::Filters::default())
+}
+
+/// Runs a search of the query's own wording, by tier alone: no expansions, no ranking by
+/// structure. What the literal tiers hold is checked against substring tests this way.
+pub fn search_literal(query: &str, limit: usize) -> plansearch::query::SearchResults {
+    let q = plansearch::query::parse(query).expect("query parses");
+    let opts = plansearch::query::search::SearchOptions {
+        limit,
+        expand: false,
+        structure: false,
+    };
+    plansearch::query::search::search_with(
+        bundled_index(),
+        &q,
+        &plansearch::query::Filters::default(),
+        &opts,
+    )
+    .expect("search runs")
 }
 
 pub fn search_with(

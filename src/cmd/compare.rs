@@ -1,11 +1,14 @@
 //! `plansearch compare QUERY... [--json | --csv]`: how each plan uses the terms.
 
+use std::path::PathBuf;
+
 use crate::app::Outcome;
 use crate::error::Result;
 use crate::present::compare::CsvTable;
 use crate::present::{self, color::Palette};
 use crate::query::Filters;
 use crate::query::compare::{self, SortKey};
+use crate::query::concept::Dictionary;
 
 use super::{IndexLocation, open_fresh};
 
@@ -27,11 +30,14 @@ pub struct CompareConfig {
     pub per: Option<usize>,
     pub format: Format,
     pub palette: Palette,
+    /// A dictionary of term groups (`--terms`).
+    pub terms: Option<PathBuf>,
 }
 
 /// Exits 0 if some document uses some term, 1 if none does (the table still lists them all).
 pub fn run(c: &CompareConfig) -> Result<Outcome> {
-    let terms = compare::terms(&c.queries)?;
+    let dict = c.terms.as_deref().map(Dictionary::load).transpose()?;
+    let terms = compare::concepts(&c.queries, dict.as_ref())?;
     let idx = open_fresh(&c.location)?;
     let result = compare::compare(&idx, &terms, &c.filters, c.per, c.sort)?;
     if c.per.is_none() && result.per == 0 && c.format == Format::Human {

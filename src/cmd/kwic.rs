@@ -5,7 +5,7 @@ use crate::app::Outcome;
 use crate::error::Result;
 use crate::present::{self, color::Palette};
 use crate::query::Filters;
-use crate::query::compare;
+use crate::query::concept::{self, Dictionary};
 use crate::query::kwic::{self, KwicSort};
 
 use super::compare::Format;
@@ -25,17 +25,20 @@ pub struct KwicConfig {
     pub top: usize,
     pub format: Format,
     pub palette: Palette,
+    /// A dictionary of term groups (`--terms`).
+    pub terms: Option<std::path::PathBuf>,
 }
 
 pub fn run(c: &KwicConfig) -> Result<Outcome> {
-    let term = compare::terms(std::slice::from_ref(&c.query))?.remove(0);
+    let dict = c.terms.as_deref().map(Dictionary::load).transpose()?;
+    let term = concept::concept(&c.query, dict.as_ref())?;
     let idx = open_fresh(&c.location)?;
     let mut lines = kwic::concordance(&idx, &term, &c.filters, c.width)?;
     kwic::sort(&mut lines, c.sort, c.group_by_doc);
     if c.contexts {
         let found = kwic::contexts(&idx, &lines, c.top);
         present::to_stdout(|w| match c.format {
-            Format::Human => present::kwic::contexts_human(w, &term, &found),
+            Format::Human => present::kwic::contexts_human(w, &term.name, &found),
             Format::Json => present::kwic::contexts_json(w, &found),
             Format::Csv(_) => present::kwic::contexts_csv(w, &found),
         })?;

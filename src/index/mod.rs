@@ -36,6 +36,7 @@ struct StoredInfo {
     line_start: u32,
     line_end: u32,
     line_map: Vec<(u32, u32)>,
+    heads: Vec<u32>,
 }
 
 /// The tantivy documents of a plan's passages. `key` is the file's corpus-relative path.
@@ -58,6 +59,7 @@ pub fn documents(fields: &Fields, plan: &Plan, key: &str, id: u64) -> Vec<Tantiv
                 line_start: p.line_start,
                 line_end: p.line_end,
                 line_map: p.line_map.clone(),
+                heads: p.heads.clone(),
             };
             let mut doc = TantivyDocument::new();
             doc.add_text(fields.chars, &p.text);
@@ -73,6 +75,10 @@ pub fn documents(fields: &Fields, plan: &Plan, key: &str, id: u64) -> Vec<Tantiv
             }
             doc.add_u64(fields.chapter_ord, ord);
             doc.add_u64(fields.kind, schema::kind_code(p.kind));
+            doc.add_u64(fields.genre, p.genre().code());
+            for &line in &p.heads {
+                doc.add_u64(fields.under, schema::under_key(id, line));
+            }
             doc
         })
         .collect()
@@ -103,6 +109,7 @@ pub fn passage_from_doc(fields: &Fields, doc: &TantivyDocument) -> Result<Passag
         line_end: info.line_end,
         text,
         line_map: info.line_map,
+        heads: info.heads,
     })
 }
 

@@ -10,6 +10,8 @@
 //! | `chapter` | the chapter number | indexed: `--chapter` |
 //! | `chapter_ord` | the chapter's place in the outline | fast: per-chapter counts |
 //! | `kind` | heading, paragraph, table … (see [`kind_code`]) | fast: preferring sentences to headings |
+//! | `genre` | policy text, heading, back matter, table, list (see [`crate::passage::Genre`]) | indexed, fast: ranking policy text first |
+//! | `under` | one key per heading the passage sits under (see [`under_key`]) | indexed: a heading's section |
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -18,7 +20,7 @@ use tantivy::schema::{
 use super::tokenize::{CHARS, JIEBA};
 
 /// The index format this build writes and reads. An index of another format must be rebuilt.
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 
 /// The schema's fields.
 #[derive(Debug, Clone, Copy)]
@@ -31,6 +33,17 @@ pub struct Fields {
     pub chapter: Field,
     pub chapter_ord: Field,
     pub kind: Field,
+    pub genre: Field,
+    pub under: Field,
+}
+
+/// The `under` key of the heading on 1-based `line` of document `doc`: every passage below that
+/// heading carries it.
+pub fn under_key(doc: u64, line: u32) -> u64 {
+    let mut bytes = [0u8; 12];
+    bytes[..8].copy_from_slice(&doc.to_le_bytes());
+    bytes[8..].copy_from_slice(&line.to_le_bytes());
+    xxhash_rust::xxh3::xxh3_64(&bytes)
 }
 
 /// The `kind` fast field's value for a passage kind.
@@ -70,6 +83,8 @@ pub fn build() -> (Schema, Fields) {
     let chapter = b.add_u64_field("chapter", INDEXED);
     let chapter_ord = b.add_u64_field("chapter_ord", FAST);
     let kind = b.add_u64_field("kind", FAST);
+    let genre = b.add_u64_field("genre", INDEXED | FAST);
+    let under = b.add_u64_field("under", INDEXED);
     let fields = Fields {
         chars,
         words,
@@ -79,6 +94,8 @@ pub fn build() -> (Schema, Fields) {
         chapter,
         chapter_ord,
         kind,
+        genre,
+        under,
     };
     (b.build(), fields)
 }
@@ -104,5 +121,7 @@ pub fn fields(schema: &Schema) -> Option<Fields> {
         chapter: f("chapter")?,
         chapter_ord: f("chapter_ord")?,
         kind: f("kind")?,
+        genre: f("genre")?,
+        under: f("under")?,
     })
 }

@@ -9,6 +9,11 @@
 //!   character keeps short.)
 //! - [`JiebaTokenizer`] gives the words BM25 ranks by: jieba's segmentation with plansearch's
 //!   policy vocabulary ([`USER_DICT`]) added, so 碳达峰, 新基建, 光芯屏端网 stay whole words.
+//!
+//! Both index characters [`fold`]ed: full-width ASCII forms as ASCII, letters in lower case, so
+//! ５Ｇ, 5G and 5g are one string to search. Folding maps one character to one character, so a
+//! folded string has the same character positions as the text as written, which is what the
+//! index stores and results show.
 
 use std::str::CharIndices;
 use std::sync::Arc;
@@ -67,10 +72,38 @@ impl TokenStream for CharStream<'_> {
     }
 }
 
-/// Makes `token` the next one in its stream: `text[from..to]`, one position after the last.
+/// A character as matching sees it: full-width ASCII forms (`５`, `Ｇ`, `（`) as their ASCII
+/// counterparts, the ideographic space as a space, letters in lower case. Always one character
+/// for one, so positions and character offsets are those of the text as written.
+pub fn fold(c: char) -> char {
+    let c = match c {
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    };
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    if !c.is_uppercase() {
+        return c;
+    }
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
+/// A string with every character [`fold`]ed: the same number of characters.
+pub fn fold_str(s: &str) -> String {
+    s.chars().map(fold).collect()
+}
+
+/// Makes `token` the next one in its stream: `text[from..to]` folded, one position after the
+/// last.
 fn next_token(token: &mut Token, position: &mut usize, text: &str, from: usize, to: usize) {
     token.text.clear();
-    token.text.push_str(&text[from..to]);
+    token.text.extend(text[from..to].chars().map(fold));
     token.offset_from = from;
     token.offset_to = to;
     token.position = *position;
@@ -171,7 +204,8 @@ mod tests {
     fn characters_at_character_positions_with_byte_offsets() {
         let got = tokens(CharTokenizer, "碳达峰5G");
         let texts: Vec<&str> = got.iter().map(|t| t.text.as_str()).collect();
-        assert_eq!(texts, ["碳", "达", "峰", "5", "G"]);
+        // Folded: the G is indexed as g (see `fold`).
+        assert_eq!(texts, ["碳", "达", "峰", "5", "g"]);
         let positions: Vec<usize> = got.iter().map(|t| t.position).collect();
         assert_eq!(positions, [0, 1, 2, 3, 4]);
         // Byte offsets: three bytes per Han character, one per ASCII character.
@@ -179,6 +213,24 @@ mod tests {
             got.iter().map(|t| (t.offset_from, t.offset_to)).collect();
         assert_eq!(offsets, [(0, 3), (3, 6), (6, 9), (9, 10), (10, 11)]);
         assert!(tokens(CharTokenizer, "").is_empty());
+    }
+
+    #[test]
+    fn width_and_case_fold_one_character_for_one() {
+        assert_eq!(fold_str("５Ｇ基站"), "5g基站");
+        assert_eq!(fold_str("5G"), "5g");
+        assert_eq!(fold_str("（一）ＡＢＣ，ｘ"), "(一)abc,x");
+        assert_eq!(fold_str("ÉCOLE Ω"), "école ω");
+        // A letter whose lower case is two characters stays as it is.
+        assert_eq!(fold('İ'), 'İ');
+        for s in ["５Ｇ基站", "İstanbul", "碳达峰", "\u{3000}"] {
+            assert_eq!(fold_str(s).chars().count(), s.chars().count(), "{s}");
+        }
+        // Tokens carry the folded character at the original offsets.
+        let got = tokens(CharTokenizer, "５Ｇ");
+        let texts: Vec<&str> = got.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, ["5", "g"]);
+        assert_eq!((got[1].offset_from, got[1].offset_to), (3, 6));
     }
 
     #[test]

@@ -12,9 +12,10 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::color::Palette;
-use super::search::write_hit;
+use super::search::{JsonHit, write_hit};
 use crate::query::Hit;
 use crate::query::compare::{Comparison, Counts, DocRow};
+use crate::query::concept::Concept;
 
 /// Which table `--csv` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -26,6 +27,8 @@ pub enum CsvTable {
     Chapters,
     /// One row per best passage.
     Passages,
+    /// One row per document, term and wording of a term group.
+    Variants,
 }
 
 const BAR: usize = 20;
@@ -50,6 +53,12 @@ pub fn human(w: &mut dyn Write, c: &Comparison, palette: Palette) -> io::Result<
         distribution(w, c)?;
     } else {
         matrix(w, c)?;
+    }
+    for (q, concept) in c.concepts.iter().enumerate() {
+        if concept.is_group() {
+            writeln!(w)?;
+            by_wording(w, c, q)?;
+        }
     }
     for (q, term) in c.queries.iter().enumerate() {
         writeln!(w)?;
@@ -144,6 +153,32 @@ fn distribution(w: &mut dyn Write, c: &Comparison) -> io::Result<()> {
     super::table::write(w, &t)
 }
 
+/// A term group's occurrences by wording: each wording's own count (overlapping wordings each
+/// count here), and the group's, overlaps once.
+fn by_wording(w: &mut dyn Write, c: &Comparison, q: usize) -> io::Result<()> {
+    let concept = &c.concepts[q];
+    writeln!(
+        w,
+        "{} by wording (a place two wordings share counts once in the total)",
+        quoted(&concept.name)
+    )?;
+    let mut header = vec!["region".to_string(), "file".to_string()];
+    header.extend(concept.variants.iter().cloned());
+    header.push("total".to_string());
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut right = vec![false, false];
+    right.extend(std::iter::repeat_n(true, concept.variants.len() + 1));
+    let mut t = super::table::new(&header, &right);
+    for r in &c.rows {
+        let k = &r.counts[q];
+        let mut row = vec![r.doc.region.clone(), r.doc.file.clone()];
+        row.extend(k.by_variant.iter().map(|n| n.occurrences.to_string()));
+        row.push(k.occurrences.to_string());
+        t.add_row(row);
+    }
+    super::table::write(w, &t)
+}
+
 fn matrix(w: &mut dyn Write, c: &Comparison) -> io::Result<()> {
     let summary: Vec<String> = c
         .queries
@@ -210,19 +245,10 @@ struct JsonChapter<'a> {
 }
 
 fn hit_json(h: &Hit) -> Value {
-    json!({
-        "match": h.kind,
-        "line_start": h.passage.line_start,
-        "line_end": h.passage.line_end,
-        "chapter": h.passage.chapter,
-        "section": h.passage.section,
-        "path": h.passage.path,
-        "text": h.passage.text,
-        "highlights": h.highlights.iter().map(|&(s, e)| [s, e]).collect::<Vec<_>>(),
-    })
+    serde_json::to_value(JsonHit::new(h, false)).unwrap_or(Value::Null)
 }
 
-fn counts_json(k: &Counts, best: &[Hit]) -> Map<String, Value> {
+fn counts_json(k: &Counts, best: &[Hit], concept: &Concept) -> Map<String, Value> {
     let chapters: Vec<JsonChapter> = k
         .chapters
         .iter()
@@ -242,6 +268,20 @@ fn counts_json(k: &Counts, best: &[Hit]) -> Map<String, Value> {
     );
     m.insert("share".into(), json!((k.share * 10000.0).round() / 10000.0));
     m.insert("chapters".into(), json!(chapters));
+    if concept.is_group() {
+        let variants: Map<String, Value> = concept
+            .variants
+            .iter()
+            .zip(&k.by_variant)
+            .map(|(v, n)| {
+                (
+                    v.clone(),
+                    json!({"occurrences": n.occurrences, "passages": n.passages}),
+                )
+            })
+            .collect();
+        m.insert("variants".into(), Value::Object(variants));
+    }
     m.insert(
         "best".into(),
         Value::Array(best.iter().map(hit_json).collect()),
@@ -260,7 +300,7 @@ pub fn json(w: &mut dyn Write, c: &Comparison) -> io::Result<()> {
             d.insert("title".into(), json!(r.doc.title));
             d.insert("chars".into(), json!(r.doc.chars));
             if c.queries.len() == 1 {
-                d.extend(counts_json(&r.counts[0], &r.best[0]));
+                d.extend(counts_json(&r.counts[0], &r.best[0], &c.concepts[0]));
             } else {
                 let by: Map<String, Value> = c
                     .queries
@@ -269,7 +309,7 @@ pub fn json(w: &mut dyn Write, c: &Comparison) -> io::Result<()> {
                     .map(|(q, term)| {
                         (
                             term.clone(),
-                            Value::Object(counts_json(&r.counts[q], &r.best[q])),
+                            Value::Object(counts_json(&r.counts[q], &r.best[q], &c.concepts[q])),
                         )
                     })
                     .collect();
@@ -336,6 +376,36 @@ pub fn csv(w: &mut dyn Write, c: &Comparison, table: CsvTable) -> io::Result<()>
                             c.map_or("", |c| c.label.as_str()),
                             c.and_then(|c| c.title.as_deref()).unwrap_or(""),
                             &ch.occurrences.to_string(),
+                        ])?;
+                    }
+                }
+            }
+        }
+        CsvTable::Variants => {
+            out.write_record([
+                "query",
+                "variant",
+                "region",
+                "file",
+                "occurrences",
+                "passages",
+            ])?;
+            for (q, concept) in c.concepts.iter().enumerate() {
+                for r in &c.rows {
+                    let by = &r.counts[q].by_variant;
+                    for (v, variant) in concept.variants.iter().enumerate() {
+                        // A single wording's counts are the term's own.
+                        let (occ, pas) = match by.get(v) {
+                            Some(n) => (n.occurrences, n.passages),
+                            None => (r.counts[q].occurrences, r.counts[q].passages),
+                        };
+                        out.write_record([
+                            concept.name.as_str(),
+                            variant,
+                            &r.doc.region,
+                            &r.doc.file,
+                            &occ.to_string(),
+                            &pas.to_string(),
                         ])?;
                     }
                 }

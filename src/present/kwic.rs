@@ -1,7 +1,8 @@
 //! `plansearch kwic`: concordance lines aligned on the match, and the words around the term.
 //!
 //! JSON Lines, one occurrence per line: `{"file", "region", "line", "chapter", "section",
-//! "left", "match", "right"}`, `line` being the file line where the occurrence starts.
+//! "left", "match", "variant", "right"}`, `line` being the file line where the occurrence starts,
+//! `match` the occurrence as written and `variant` the wording of the term it matched.
 //! With `--contexts`: `{"side", "word", "count", "documents"}`.
 
 use std::io::{self, Write};
@@ -87,6 +88,7 @@ struct JsonLine<'a> {
     left: &'a str,
     #[serde(rename = "match")]
     matched: &'a str,
+    variant: &'a str,
     right: &'a str,
 }
 
@@ -102,6 +104,7 @@ pub fn json(w: &mut dyn Write, lines: &[KwicLine]) -> io::Result<()> {
                 section: l.section.as_ref(),
                 left: &l.left,
                 matched: &l.matched,
+                variant: &l.variant,
                 right: &l.right,
             },
         )?;
@@ -122,6 +125,7 @@ pub fn csv(w: &mut dyn Write, lines: &[KwicLine]) -> io::Result<()> {
         "left",
         "match",
         "right",
+        "variant",
     ])?;
     let no = |h: Option<&HeadingRef>| {
         h.and_then(|h| h.no)
@@ -141,6 +145,7 @@ pub fn csv(w: &mut dyn Write, lines: &[KwicLine]) -> io::Result<()> {
             &l.left,
             &l.matched,
             &l.right,
+            &l.variant,
         ])?;
     }
     out.flush()

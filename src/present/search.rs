@@ -2,8 +2,10 @@
 //!
 //! JSON Lines, one hit per line:
 //! `{"rank", "score", "match", "file", "region", "title", "chapter": {"no", "title", "label"} | null,
-//!   "section": {…} | null, "path", "kind", "line_start", "line_end", "text", "highlights": [[start, end], …]}`
-//! with `highlights` as character offsets into `text`.
+//!   "section": {…} | null, "path", "kind", "line_start", "line_end", "text", "highlights": [[start, end], …],
+//!   "expanded_from": {"term", "via", "matched"} | null, "explain"?: {…}}`
+//! with `highlights` as character offsets into `text`. [`JsonHit`] is the one JSON form of a hit:
+//! compare's side-by-side passages use it too.
 
 use std::io::{self, Write};
 
@@ -11,10 +13,12 @@ use serde::Serialize;
 
 use super::color::Palette;
 use crate::passage::{HeadingRef, Kind};
+use crate::query::search::{ExpandedFrom, Explain};
 use crate::query::{Hit, MatchKind, SearchResults};
 
+/// A hit as JSON.
 #[derive(Serialize)]
-struct JsonHit<'a> {
+pub struct JsonHit<'a> {
     rank: usize,
     score: f32,
     #[serde(rename = "match")]
@@ -30,13 +34,39 @@ struct JsonHit<'a> {
     line_end: u32,
     text: &'a str,
     highlights: Vec<[usize; 2]>,
+    expanded_from: Option<&'a ExpandedFrom>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explain: Option<JsonExplain<'a>>,
 }
 
-pub fn json(w: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
-    for h in &results.hits {
-        let j = JsonHit {
+/// Why a hit ranks where it does, scores rounded.
+#[derive(Serialize)]
+struct JsonExplain<'a> {
+    tier: MatchKind,
+    genre: crate::passage::Genre,
+    focused: bool,
+    standing: u8,
+    framing: bool,
+    action: f32,
+    under_heading: Option<&'a str>,
+    exact: f32,
+    bm25: f32,
+    heading: f32,
+    closeness: f32,
+    related: f32,
+}
+
+fn round3(x: f32) -> f32 {
+    (x * 1000.0).round() / 1000.0
+}
+
+impl<'a> JsonHit<'a> {
+    /// The JSON form of a hit; `explain` adds why it ranks where it does.
+    pub fn new(h: &'a Hit, explain: bool) -> Self {
+        let e: &'a Explain = &h.explain;
+        JsonHit {
             rank: h.rank,
-            score: (h.score * 1000.0).round() / 1000.0,
+            score: round3(h.score),
             matched: h.kind,
             file: &h.doc.file,
             region: &h.doc.region,
@@ -49,8 +79,28 @@ pub fn json(w: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
             line_end: h.passage.line_end,
             text: &h.passage.text,
             highlights: h.highlights.iter().map(|&(s, e)| [s, e]).collect(),
-        };
-        super::json_line(w, &j)?;
+            expanded_from: h.expanded_from.as_ref(),
+            explain: explain.then(|| JsonExplain {
+                tier: e.tier,
+                genre: e.genre,
+                focused: e.focused,
+                standing: e.standing,
+                framing: e.framing,
+                action: round3(e.action),
+                under_heading: e.under_heading.as_deref(),
+                exact: round3(e.exact),
+                bm25: round3(e.bm25),
+                heading: round3(e.heading),
+                closeness: round3(e.closeness),
+                related: round3(e.related),
+            }),
+        }
+    }
+}
+
+pub fn json(w: &mut dyn Write, results: &SearchResults, explain: bool) -> io::Result<()> {
+    for h in &results.hits {
+        super::json_line(w, &JsonHit::new(h, explain))?;
     }
     Ok(())
 }
@@ -67,11 +117,97 @@ fn location(h: &Hit) -> String {
         .join(" › ")
 }
 
-pub fn human(w: &mut dyn Write, results: &SearchResults, palette: Palette) -> io::Result<()> {
+pub fn human(
+    w: &mut dyn Write,
+    results: &SearchResults,
+    palette: Palette,
+    explain: bool,
+) -> io::Result<()> {
     for h in &results.hits {
         write_hit(w, &format!("{:>2}  ", h.rank), "    ", h, palette)?;
+        if explain {
+            writeln!(w, "    {}", palette.dim(&why(h)))?;
+        }
     }
     Ok(())
+}
+
+/// The match tier as the text output labels it, with what an expansion matched:
+/// `[variant 碳排放达峰 ← 碳达峰]`, `[section: under 第一节 持续优化营商环境]`.
+pub fn tier_label(h: &Hit) -> String {
+    match &h.expanded_from {
+        None => format!("[{}]", h.kind.as_str()),
+        Some(e) => match h.kind {
+            MatchKind::Section => format!("[section: under {}]", e.matched.join(" / ")),
+            MatchKind::Related => format!("[related wording: {}]", e.matched.join(", ")),
+            _ => format!(
+                "[{} {} ← {}, {}]",
+                h.kind.as_str(),
+                e.matched.join(", "),
+                e.term,
+                e.via.as_str()
+            ),
+        },
+    }
+}
+
+/// What a standing means (see `query::search::standing`).
+fn standing_text(s: u8) -> &'static str {
+    match s {
+        1 => "the query, in a passage about it",
+        2 => "other wording, in a passage about it",
+        3 => "under a section heading that says the query",
+        4 => "mentioned in passing, or matched loosely",
+        8 => "table, list or back matter",
+        9 => "a heading: its section's passages come first",
+        _ => "by tier",
+    }
+}
+
+/// One line saying why a hit stands where it does.
+fn why(h: &Hit) -> String {
+    let e = &h.explain;
+    let mut parts = vec![
+        format!("{} tier", e.tier.as_str()),
+        e.genre.as_str().replace('_', " "),
+    ];
+    if matches!(e.tier, MatchKind::Exact | MatchKind::Variant) {
+        parts.push(if e.focused {
+            "about it".to_string()
+        } else {
+            "mentioned in passing".to_string()
+        });
+    }
+    parts.push(format!(
+        "standing {}: {}",
+        e.standing,
+        standing_text(e.standing)
+    ));
+    if e.framing {
+        parts.push("in the plan's framing (review, guiding ideas, targets)".to_string());
+    }
+    parts.push(format!("policy action {:.0}%", e.action * 100.0));
+    let mut score = vec![
+        format!("exact {:.2}", e.exact),
+        format!("bm25 {:.2}", e.bm25),
+    ];
+    if e.heading > 0.0 {
+        score.push(format!("heading {:.2}", e.heading));
+    }
+    if e.closeness > 0.0 {
+        score.push(format!("closeness {:.2}", e.closeness));
+    }
+    parts.push(format!("score {:.2} = {}", h.score, score.join(" + ")));
+    if e.standing == 4 {
+        parts.push(format!(
+            "closeness to the passages about the query {:.2}",
+            e.related
+        ));
+    }
+    if let Some(under) = &e.under_heading {
+        parts.push(format!("under “{under}”"));
+    }
+    format!("why: {}", parts.join(" · "))
 }
 
 /// One hit on two lines: `lead`, region, `file:lines`, location and match tier; then, after
@@ -101,7 +237,7 @@ pub fn write_hit(
         } else {
             format!("{loc}  ")
         },
-        palette.dim(&format!("[{}]", h.kind.as_str())),
+        palette.dim(&tier_label(h)),
     )?;
     writeln!(w, "{indent}{}", snippet(&p.text, &h.highlights, palette))
 }

@@ -4,19 +4,20 @@
 //!
 //! Occurrences are exact and non-overlapping in the passages' normalised text: a phrase cut by
 //! a wrap counts once, and the table of contents and the front page, which are not passages,
-//! never count.
+//! never count. A term may be a concept of several wordings ([`Concept`]): its count is theirs,
+//! overlaps counted once, and each wording's own count is kept beside it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use super::concept::{self, Concept, Dictionary};
 use super::filter::Filters;
 use super::parse::{Clause, Query, Term};
-use super::scan::scan;
+use super::scan::scan_concept;
 use super::search::{Hit, best_per_document};
 use crate::error::{Error, Result};
 use crate::index::manifest::ChapterRecord;
 use crate::index::{DocRecord, Opened};
-use crate::structure::clean::normalize;
 
 /// One term's counts in one document.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -29,6 +30,16 @@ pub struct Counts {
     pub share: f64,
     /// Chapters that use the term, in outline order.
     pub chapters: Vec<ChapterCount>,
+    /// For a concept of several wordings, each wording's own counts, in the concept's order
+    /// (overlapping wordings each count here, once in `occurrences`); empty otherwise.
+    pub by_variant: Vec<VariantCount>,
+}
+
+/// One wording's counts in one document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VariantCount {
+    pub occurrences: u64,
+    pub passages: u64,
 }
 
 /// Occurrences in one chapter.
@@ -68,7 +79,10 @@ pub enum SortKey {
 /// A comparison of one or more terms across documents.
 #[derive(Debug, Clone)]
 pub struct Comparison {
+    /// The terms' names, in order (see [`Concept::name`]).
     pub queries: Vec<String>,
+    /// The terms as concepts: their wordings.
+    pub concepts: Vec<Concept>,
     pub rows: Vec<DocRow>,
     /// Occurrences of each query in all compared documents.
     pub totals: Vec<u64>,
@@ -76,41 +90,60 @@ pub struct Comparison {
     pub per: usize,
 }
 
-/// Normalises the terms to compare: each is one exact string; surrounding ASCII quotes are
-/// dropped.
-pub fn terms(raw: &[String]) -> Result<Vec<String>> {
-    let mut out: Vec<String> = Vec::new();
-    for r in raw {
-        let t = normalize(r.trim().trim_matches('"'));
-        if t.is_empty() {
-            return Err(Error::Query {
-                query: r.clone(),
-                reason: "nothing to compare".into(),
-            });
-        }
-        if t.chars().count() > super::parse::MAX_QUERY_CHARS {
-            return Err(Error::Query {
-                query: t.chars().take(40).collect(),
-                reason: format!("longer than {} characters", super::parse::MAX_QUERY_CHARS),
-            });
-        }
-        if !out.contains(&t) {
-            out.push(t);
+/// Most terms one comparison takes.
+pub const MAX_TERMS: usize = 64;
+
+/// The concepts to compare: each term is one exact wording, or several (`A|B`, `A OR B`, a name
+/// in the dictionary); surrounding ASCII quotes are dropped. No terms and a dictionary: all its
+/// concepts.
+pub fn concepts(raw: &[String], dict: Option<&Dictionary>) -> Result<Vec<Concept>> {
+    let mut out: Vec<Concept> = Vec::new();
+    if raw.is_empty() {
+        if let Some(d) = dict {
+            out = d.concepts.clone();
         }
     }
+    for r in raw {
+        let c = concept::concept(r, dict)?;
+        if !out.iter().any(|o| o.name == c.name) {
+            out.push(c);
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::Usage(
+            "nothing to compare: give terms or --terms FILE".into(),
+        ));
+    }
+    if out.len() > MAX_TERMS {
+        return Err(Error::Usage(format!(
+            "{} terms to compare; the limit is {MAX_TERMS}",
+            out.len()
+        )));
+    }
     Ok(out)
+}
+
+/// The query that finds a concept's best passages: any of its wordings.
+pub fn concept_query(c: &Concept) -> Query {
+    Query {
+        raw: c.name.clone(),
+        clauses: vec![Clause {
+            alternatives: c.variants.iter().cloned().map(Term::Word).collect(),
+        }],
+        excluded: vec![],
+    }
 }
 
 /// Side by side is shown by default up to this many documents: beyond, a page of passages per
 /// term stops being a comparison one can read, and loading them costs more than the counting.
 pub const SIDE_BY_SIDE_DOCUMENTS: usize = 50;
 
-/// Compares `terms` (normalised, see [`terms`]) across the documents the filters keep, with `per`
-/// best passages per document and term (default: 1 up to [`SIDE_BY_SIDE_DOCUMENTS`] documents,
-/// else none).
+/// Compares `terms` (see [`concepts`]) across the documents the filters keep, with `per` best
+/// passages per document and term (default: 1 up to [`SIDE_BY_SIDE_DOCUMENTS`] documents, else
+/// none).
 pub fn compare(
     idx: &Opened,
-    terms: &[String],
+    terms: &[Concept],
     filters: &Filters,
     per: Option<usize>,
     sort: SortKey,
@@ -132,7 +165,17 @@ pub fn compare(
         .iter()
         .map(|d| DocRow {
             doc: Arc::clone(d),
-            counts: vec![Counts::default(); terms.len()],
+            counts: terms
+                .iter()
+                .map(|t| Counts {
+                    by_variant: if t.is_group() {
+                        vec![VariantCount::default(); t.variants.len()]
+                    } else {
+                        Vec::new()
+                    },
+                    ..Counts::default()
+                })
+                .collect(),
             best: vec![Vec::new(); terms.len()],
         })
         .collect();
@@ -144,7 +187,7 @@ pub fn compare(
     let mut totals = vec![0u64; terms.len()];
     for (q, term) in terms.iter().enumerate() {
         let mut chapters: HashMap<(u64, u64), u64> = HashMap::new();
-        for m in scan(idx, &searcher, term, filters, false)? {
+        for m in scan_concept(idx, &searcher, term, filters, false)? {
             let Some(&r) = row_of.get(&m.doc) else {
                 continue;
             };
@@ -152,6 +195,10 @@ pub fn compare(
             let c = &mut rows[r].counts[q];
             c.occurrences += n;
             c.passages += 1;
+            for (v, &k) in c.by_variant.iter_mut().zip(&m.by_variant) {
+                v.occurrences += u64::from(k);
+                v.passages += u64::from(k > 0);
+            }
             totals[q] += n;
             *chapters.entry((m.doc, m.chapter_ord)).or_default() += n;
         }
@@ -170,13 +217,7 @@ pub fn compare(
                 })
                 .collect();
         }
-        let query = Query {
-            raw: term.clone(),
-            clauses: vec![Clause {
-                alternatives: vec![Term::Word(term.clone())],
-            }],
-            excluded: vec![],
-        };
+        let query = concept_query(term);
         if per > 0 {
             for (doc, hits) in best_per_document(idx, &query, filters, per)? {
                 if let Some(&r) = row_of.get(&doc) {
@@ -201,7 +242,8 @@ pub fn compare(
     }
     sort_rows(&mut rows, sort);
     Ok(Comparison {
-        queries: terms.to_vec(),
+        queries: terms.iter().map(|t| t.name.clone()).collect(),
+        concepts: terms.to_vec(),
         rows,
         totals,
         per,

@@ -14,6 +14,8 @@ use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError};
 
+use crate::index::tokenize::fold;
+
 /// The documents of a segment that contain a string, with its occurrences in each.
 pub struct Matcher {
     /// (offset of the character in the string, its postings), rarest first. Empty when some
@@ -32,7 +34,8 @@ pub fn matcher(reader: &SegmentReader, field: Field, text: &str) -> tantivy::Res
     let mut postings = Vec::new();
     let mut buf = [0u8; 4];
     for (offset, c) in text.chars().enumerate() {
-        let term = Term::from_field_text(field, c.encode_utf8(&mut buf));
+        // The index holds folded characters (５Ｇ and 5G alike as `5g`).
+        let term = Term::from_field_text(field, fold(c).encode_utf8(&mut buf));
         match inverted.read_postings(&term, IndexRecordOption::WithFreqsAndPositions)? {
             Some(p) => postings.push((offset as u32, p)),
             None => {
@@ -191,6 +194,22 @@ pub fn non_overlapping_starts(starts: &[u32], len: u32) -> impl Iterator<Item = 
     })
 }
 
+/// The occurrences of several wordings of one concept, overlaps counted once: `spans` are
+/// (start, length, wording) in any order; the result keeps, left to right, each span that begins
+/// after the last one kept ends, the longest where several begin together.
+pub fn union_spans(mut spans: Vec<(u32, u32, usize)>) -> Vec<(u32, u32, usize)> {
+    spans.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    let mut free_from = 0u32;
+    spans.retain(|&(s, len, _)| {
+        let free = s >= free_from;
+        if free {
+            free_from = s + len;
+        }
+        free
+    });
+    spans
+}
+
 /// How many occurrences do not overlap (see [`non_overlapping_starts`]).
 pub fn non_overlapping(starts: &[u32], len: u32) -> u32 {
     non_overlapping_starts(starts, len).count() as u32
@@ -298,5 +317,15 @@ mod tests {
         assert_eq!(non_overlapping(&[0, 1], 2), 1);
         assert_eq!(non_overlapping(&[0, 2, 3], 2), 2);
         assert_eq!(non_overlapping(&[], 2), 0);
+    }
+
+    #[test]
+    fn overlapping_wordings_of_a_concept_count_once() {
+        // 新型基础设施建设 (8) and 新型基础设施 (6) at 0; 新基建 (3) at 20; 设施 (2) at 4.
+        let kept = union_spans(vec![(0, 6, 1), (20, 3, 0), (0, 8, 2), (4, 2, 3)]);
+        assert_eq!(kept, vec![(0, 8, 2), (20, 3, 0)]);
+        assert!(union_spans(vec![]).is_empty());
+        // Touching spans do not overlap.
+        assert_eq!(union_spans(vec![(0, 2, 0), (2, 2, 1)]).len(), 2);
     }
 }

@@ -1,9 +1,60 @@
 //! Where strings occur in a passage's text, as character ranges: the one place where byte
 //! offsets (what Rust's string search gives) become the character offsets users and JSON see.
+//! Strings are compared [`fold`]ed, as the index compares them (５Ｇ finds 5G); since folding keeps
+//! one character for one, the ranges are those of the text as written.
+
+use crate::index::tokenize::{fold, fold_str};
 
 /// Non-overlapping occurrences of `needle` in `text`, left to right, as `[start, end)` character
-/// offsets.
+/// offsets; both are folded before they are compared.
 pub fn char_ranges(text: &str, needle: &str) -> Vec<(usize, usize)> {
+    folded_ranges(&fold_str(text), &fold_str(needle))
+}
+
+/// Whether `text` contains `needle`, compared folded.
+pub fn contains(text: &str, needle: &str) -> bool {
+    Folded::new(text).contains(needle)
+}
+
+/// A text folded once, to test several needles against it.
+pub struct Folded(String);
+
+impl Folded {
+    pub fn new(text: &str) -> Self {
+        Folded(fold_str(text))
+    }
+
+    /// The folded text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether the text contains `needle` (folded here).
+    pub fn contains(&self, needle: &str) -> bool {
+        if needle.chars().all(|c| fold(c) == c) {
+            self.0.contains(needle)
+        } else {
+            self.0.contains(&fold_str(needle))
+        }
+    }
+
+    /// Non-overlapping occurrences of `needle`.
+    pub fn count(&self, needle: &str) -> usize {
+        let needle = fold_str(needle);
+        if needle.is_empty() {
+            0
+        } else {
+            self.0.matches(&needle).count()
+        }
+    }
+
+    /// See [`char_ranges`].
+    pub fn ranges(&self, needle: &str) -> Vec<(usize, usize)> {
+        folded_ranges(&self.0, &fold_str(needle))
+    }
+}
+
+fn folded_ranges(text: &str, needle: &str) -> Vec<(usize, usize)> {
     if needle.is_empty() {
         return Vec::new();
     }
@@ -24,10 +75,8 @@ pub fn merged_ranges<'a>(
     text: &str,
     needles: impl IntoIterator<Item = &'a str>,
 ) -> Vec<(usize, usize)> {
-    let mut all: Vec<(usize, usize)> = needles
-        .into_iter()
-        .flat_map(|n| char_ranges(text, n))
-        .collect();
+    let folded = Folded::new(text);
+    let mut all: Vec<(usize, usize)> = needles.into_iter().flat_map(|n| folded.ranges(n)).collect();
     all.sort_unstable();
     let mut out: Vec<(usize, usize)> = Vec::with_capacity(all.len());
     for (s, e) in all {
@@ -45,9 +94,10 @@ pub fn proximity(text: &str, words: &[String]) -> f32 {
     if words.is_empty() {
         return 0.0;
     }
+    let folded = Folded::new(text);
     let mut marks: Vec<(usize, usize, usize)> = Vec::new(); // (start, end, word)
     for (k, w) in words.iter().enumerate() {
-        let r = char_ranges(text, w);
+        let r = folded.ranges(w);
         if r.is_empty() {
             return 0.0;
         }
@@ -97,6 +147,12 @@ mod tests {
         assert_eq!(char_ranges("5G网络和5G", "5G"), vec![(0, 2), (5, 7)]);
         assert_eq!(char_ranges("哈哈哈", "哈哈"), vec![(0, 2)]);
         assert!(char_ranges("abc", "").is_empty());
+        // Folded: full width and case do not matter; offsets are those of the text as written.
+        assert_eq!(
+            char_ranges("建设５Ｇ基站和5g网络", "5G"),
+            vec![(2, 4), (7, 9)]
+        );
+        assert!(contains("ＡＩ赋能", "ai"));
     }
 
     #[test]

@@ -6,12 +6,11 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use serde::Serialize;
-use tantivy::schema::Term;
 use unicode_width::UnicodeWidthChar;
 
-use super::exact::non_overlapping_starts;
+use super::concept::Concept;
 use super::filter::Filters;
-use super::scan::scan;
+use super::scan::scan_concept;
 use super::words::route;
 use crate::error::Result;
 use crate::index::{DocRecord, Opened, passage_from_doc};
@@ -27,7 +26,10 @@ pub struct KwicLine {
     pub section: Option<HeadingRef>,
     /// Context before and after, at most the requested display width, on one line.
     pub left: String,
+    /// The occurrence as the text writes it.
     pub matched: String,
+    /// The wording of the concept it is an occurrence of.
+    pub variant: String,
     pub right: String,
     /// Where the occurrence is: passage start line and character offset, for document order.
     order: (u32, usize),
@@ -47,24 +49,23 @@ pub enum KwicSort {
     Right,
 }
 
-/// Every exact, non-overlapping occurrence of `term` (normalised) in context, `width` display
-/// columns each side.
+/// Every exact occurrence of `term` in context, `width` display columns each side: for a concept
+/// of several wordings, the occurrences `compare` counts (overlaps once).
 pub fn concordance(
     idx: &Opened,
-    term: &str,
+    term: &Concept,
     filters: &Filters,
     width: usize,
 ) -> Result<Vec<KwicLine>> {
     let searcher = idx.searcher();
-    let len = term.chars().count();
     let mut lines = Vec::new();
-    for m in scan(idx, &searcher, term, filters, true)? {
+    for m in scan_concept(idx, &searcher, term, filters, true)? {
         let Some(doc) = idx.doc(m.doc) else { continue };
         let stored = searcher.doc(m.addr)?;
         let passage = passage_from_doc(&idx.fields, &stored)?;
         let chars: Vec<char> = passage.text.chars().collect();
-        for s in non_overlapping_starts(&m.starts, len as u32) {
-            let s = s as usize;
+        for &(s, len, v) in &m.spans {
+            let (s, len) = (s as usize, len as usize);
             if s + len > chars.len() {
                 continue;
             }
@@ -78,6 +79,7 @@ pub fn concordance(
                     .rev()
                     .collect(),
                 matched: chars[s..s + len].iter().collect(),
+                variant: term.variants[v].clone(),
                 right: take_width(chars[s + len..].iter(), width),
                 order: (passage.line_start, s),
             });
@@ -157,11 +159,7 @@ pub struct Collocate {
 pub fn contexts(idx: &Opened, lines: &[KwicLine], top: usize) -> Vec<Collocate> {
     let searcher = idx.searcher();
     let total = searcher.num_docs();
-    let df = |w: &str| {
-        searcher
-            .doc_freq(&Term::from_field_text(idx.fields.words, w))
-            .unwrap_or(0)
-    };
+    let df = super::words::vocabulary(idx, &searcher);
     // (side, word) → (occurrences, documents as (path, region)).
     type Uses = (u64, BTreeSet<(String, String)>);
     let mut found: HashMap<(Side, String), Uses> = HashMap::new();

@@ -5,7 +5,9 @@
 //! depends on word segmentation; words ([`words`]) serve ranking and the lower tiers.
 
 pub mod compare;
+pub mod concept;
 pub mod exact;
+pub mod expand;
 pub mod filter;
 pub mod highlight;
 pub mod kwic;

@@ -3,9 +3,11 @@
 //! - `营商环境 优化`: bare words, ranked (exact string first, then all words, then some);
 //! - `"营商环境"`: an exact phrase, required; an unclosed `"` runs to the end of the query;
 //! - `-新冠`, `-"疫情防控"`: passages containing it are excluded;
-//! - `碳达峰 OR 碳中和`: either; OR binds tighter than the implicit AND between clauses.
+//! - `碳达峰 OR 碳中和`: either; OR binds tighter than the implicit AND between clauses;
+//! - `新基建|新型基础设施`: a term group, one concept in several wordings — the same as OR.
 //!
-//! Everything else — brackets, colons, `*`, `^`, Chinese quotes — is literal text.
+//! Everything else — brackets, colons, `*`, `^`, Chinese quotes — is literal text, and so is a
+//! `|` inside a quoted phrase.
 
 use crate::error::{Error, Result};
 use crate::structure::clean::normalize;
@@ -65,8 +67,9 @@ impl Conjunction {
 
 #[derive(Debug, PartialEq, Eq)]
 enum Token {
-    Term(Term),
-    Not(Term),
+    /// A term, or several joined by `|`.
+    Term(Vec<Term>),
+    Not(Vec<Term>),
     Or,
 }
 
@@ -103,7 +106,7 @@ fn tokenize(raw: &str) -> Vec<Token> {
                 .map_or(chars.len(), |k| i + 1 + k);
             let text: String = chars[i + 1..end].iter().collect();
             i = (end + 1).min(chars.len());
-            Term::Phrase(normalize(&text))
+            vec![Term::Phrase(normalize(&text))]
         } else {
             let end = chars[i..]
                 .iter()
@@ -115,9 +118,10 @@ fn tokenize(raw: &str) -> Vec<Token> {
                 tokens.push(Token::Or);
                 continue;
             }
-            Term::Word(normalize(&text))
+            group(&text)
         };
-        if term.text().is_empty() {
+        let term: Vec<Term> = term.into_iter().filter(|t| !t.text().is_empty()).collect();
+        if term.is_empty() {
             continue;
         }
         tokens.push(if negated {
@@ -127,6 +131,23 @@ fn tokenize(raw: &str) -> Vec<Token> {
         });
     }
     tokens
+}
+
+/// A bare word, or the wordings of a term group `A|B|C`, each once; a `|` with nothing on one side
+/// is literal text.
+fn group(text: &str) -> Vec<Term> {
+    let parts: Vec<String> = text.split('|').map(normalize).collect();
+    if parts.len() < 2 || parts.iter().any(String::is_empty) {
+        return vec![Term::Word(normalize(text))];
+    }
+    let mut out: Vec<Term> = Vec::new();
+    for p in parts {
+        let t = Term::Word(p);
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
 }
 
 /// Parses a query, or says why it cannot be searched.
@@ -144,7 +165,7 @@ pub fn parse(raw: &str) -> Result<Query> {
     let tokens = tokenize(raw);
     for (k, t) in tokens.iter().enumerate() {
         match t {
-            Token::Not(term) => excluded.push(term.clone()),
+            Token::Not(terms) => excluded.extend(terms.iter().cloned()),
             // OR with a term on each side joins them; elsewhere it is the word "OR".
             Token::Or
                 if !clauses.is_empty() && matches!(tokens.get(k + 1), Some(Token::Term(_))) =>
@@ -154,15 +175,15 @@ pub fn parse(raw: &str) -> Result<Query> {
             Token::Or => clauses.push(Clause {
                 alternatives: vec![Term::Word("OR".into())],
             }),
-            Token::Term(term) => {
+            Token::Term(terms) => {
                 if or_pending {
                     if let Some(last) = clauses.last_mut() {
-                        last.alternatives.push(term.clone());
+                        last.alternatives.extend(terms.iter().cloned());
                     }
                     or_pending = false;
                 } else {
                     clauses.push(Clause {
-                        alternatives: vec![term.clone()],
+                        alternatives: terms.clone(),
                     });
                 }
             }
@@ -262,6 +283,35 @@ mod tests {
         let q = parse("OR 碳达峰 OR").unwrap();
         assert_eq!(q.clauses[0].alternatives, vec![Term::Word("OR".into())]);
         assert_eq!(q.clauses.len(), 3);
+    }
+
+    #[test]
+    fn term_groups_are_alternatives() {
+        let q = parse("新基建|新型基础设施 建设").unwrap();
+        assert_eq!(
+            q.clauses[0].alternatives,
+            vec![
+                Term::Word("新基建".into()),
+                Term::Word("新型基础设施".into())
+            ]
+        );
+        assert_eq!(q.conjunctions().len(), 2);
+        // The same as OR, and combinable with it.
+        let or = parse("新基建 OR 新型基础设施 建设").unwrap();
+        assert_eq!(or.clauses, q.clauses);
+        let q = parse("A|B OR C").unwrap();
+        assert_eq!(q.clauses[0].alternatives.len(), 3);
+        // A quoted | is literal, a dangling one too; an excluded group excludes each wording.
+        assert_eq!(
+            parse("\"A|B\"").unwrap().clauses[0].alternatives,
+            vec![Term::Phrase("A|B".into())]
+        );
+        assert_eq!(
+            parse("|A").unwrap().clauses[0].alternatives,
+            vec![Term::Word("|A".into())]
+        );
+        let q = parse("营商 -新冠|疫情").unwrap();
+        assert_eq!(q.excluded.len(), 2);
     }
 
     #[test]

@@ -1,10 +1,14 @@
 //! Every passage that contains a string, with how often and (on request) where: the exact
 //! occurrences that `compare` counts and `kwic` lists. Read from the index's positions; no
-//! stored text is opened.
+//! stored text is opened. [`scan_concept`] does the same for a term group, overlaps of its
+//! wordings counted once.
+
+use std::collections::BTreeMap;
 
 use tantivy::{DocAddress, DocSet, Searcher, TERMINATED};
 
-use super::exact;
+use super::concept::Concept;
+use super::exact::{self, non_overlapping, non_overlapping_starts, union_spans};
 use super::filter::Filters;
 use crate::error::Result;
 use crate::index::Opened;
@@ -64,6 +68,70 @@ pub fn scan(
                 }
             }
             d = m.advance();
+        }
+    }
+    Ok(out)
+}
+
+/// A passage containing some wording of a concept.
+#[derive(Debug, Clone)]
+pub struct ConceptMatch {
+    pub addr: DocAddress,
+    pub doc: u64,
+    pub chapter_ord: u64,
+    /// Occurrences of the concept: of all its wordings, overlaps counted once.
+    pub occurrences: u32,
+    /// Occurrences of each wording on its own (non-overlapping), in the concept's order.
+    pub by_variant: Vec<u32>,
+    /// The counted occurrences as (start, length in characters, wording), left to right;
+    /// filled only when the scan was asked for positions.
+    pub spans: Vec<(u32, u32, usize)>,
+}
+
+/// Scans the index for every wording of `concept`. A single wording is [`scan`]'s answer; a group
+/// needs positions to count overlapping wordings once, so it reads them whatever `with_spans`.
+pub fn scan_concept(
+    idx: &Opened,
+    searcher: &Searcher,
+    concept: &Concept,
+    filters: &Filters,
+    with_spans: bool,
+) -> Result<Vec<ConceptMatch>> {
+    let positions = with_spans || concept.is_group();
+    let n = concept.variants.len();
+    let mut by_addr: BTreeMap<DocAddress, ConceptMatch> = BTreeMap::new();
+    for (v, text) in concept.variants.iter().enumerate() {
+        let len = text.chars().count() as u32;
+        for m in scan(idx, searcher, text, filters, positions)? {
+            let e = by_addr.entry(m.addr).or_insert_with(|| ConceptMatch {
+                addr: m.addr,
+                doc: m.doc,
+                chapter_ord: m.chapter_ord,
+                occurrences: 0,
+                by_variant: vec![0; n],
+                spans: Vec::new(),
+            });
+            e.by_variant[v] = if positions {
+                non_overlapping(&m.starts, len)
+            } else {
+                m.occurrences
+            };
+            if positions {
+                e.spans
+                    .extend(non_overlapping_starts(&m.starts, len).map(|s| (s, len, v)));
+            } else {
+                e.occurrences = m.occurrences;
+            }
+        }
+    }
+    let mut out: Vec<ConceptMatch> = by_addr.into_values().collect();
+    if positions {
+        for m in &mut out {
+            m.spans = union_spans(std::mem::take(&mut m.spans));
+            m.occurrences = m.spans.len() as u32;
+            if !with_spans {
+                m.spans = Vec::new();
+            }
         }
     }
     Ok(out)

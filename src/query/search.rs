@@ -1,56 +1,138 @@
-//! Ranked search: passages that contain the whole query string first, then passages with all
-//! its words (closest together first), then passages with some of them.
+//! Ranked search, in tiers. A passage's tier says how it matched the query; within a tier BM25
+//! over jieba's words orders passages, policy text before tables, lists and back matter.
 //!
-//! Which tier a passage belongs to is decided by exact matching ([`ExactQuery`]), never by how
-//! jieba happened to segment it; BM25 over jieba words orders passages within a tier. Each tier
-//! is one tantivy boolean query — its tier condition, the filters and exclusions as required
-//! clauses, the query's words as scoring clauses — and a lower tier is only searched when the
-//! tiers above it leave room under the limit. The lower tiers look for candidates through the
-//! words first (cheap postings, no positions) and fall back to exact matching when that finds
-//! too few. Search returns hits; it never prints.
+//! | tier | the passage … |
+//! |---|---|
+//! | `exact` | contains the whole query string (width and case folded) |
+//! | `variant` | contains another wording of it the corpus supplies: the query written out (碳达峰 → 碳排放达峰), or what a plan defines it as (简称, glossary) |
+//! | `section` | sits under a heading that contains the query |
+//! | `all` | contains every word of the query, not as one string |
+//! | `partial` | contains some of the words |
+//! | `related` | contains the words that weigh most in the best passages above (RM3-style feedback) |
+//!
+//! Tiers are decided by exact matching ([`ExactQuery`]), never by how jieba happened to segment
+//! a passage. Each tier is one tantivy boolean query — its condition, the tiers above excluded,
+//! the filters and exclusions required, the query's words scoring — and a lower tier is searched
+//! only while the tiers above leave room under the limit. The `variant`, `section` and `related`
+//! tiers are expansions: each hit says what it matched (`expanded_from`), and
+//! [`SearchOptions::expand`] turns them off.
+//!
+//! Headings name topics their sections treat: a heading passage comes after every other hit,
+//! and the passages under a heading that contains the query rank above their tier's others.
+//! Search returns hits; it never prints.
 
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query as TantivyQuery, TermQuery,
+    TermSetQuery,
 };
 use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
 
 use super::exact::ExactQuery;
+use super::expand::{self, Expansion, Feedback, Source};
 use super::filter::Filters;
-use super::highlight::{merged_ranges, proximity};
+use super::highlight::{Folded, merged_ranges, proximity};
 use super::parse::{Conjunction, Query};
 use super::words;
 use crate::error::{Error, Result};
-use crate::index::schema::kind_code;
+use crate::index::schema::{kind_code, under_key};
+use crate::index::tokenize::fold_str;
 use crate::index::{DocRecord, Opened, passage_from_doc};
-use crate::passage::{Kind, Passage};
+use crate::passage::{Genre, Kind, Passage};
 
-/// How a hit matched the query.
+/// How a hit matched the query, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MatchKind {
     /// The passage contains the whole query string.
     Exact,
+    /// It contains another wording of the query the corpus supplies.
+    Variant,
+    /// It sits under a heading that contains the query.
+    Section,
     /// It contains every word of the query, not as one string.
     All,
     /// It contains some of the words.
     Partial,
+    /// It contains words related to the query's best passages.
+    Related,
 }
 
 impl MatchKind {
+    pub const ALL: [MatchKind; 6] = [
+        MatchKind::Exact,
+        MatchKind::Variant,
+        MatchKind::Section,
+        MatchKind::All,
+        MatchKind::Partial,
+        MatchKind::Related,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             MatchKind::Exact => "exact",
+            MatchKind::Variant => "variant",
+            MatchKind::Section => "section",
             MatchKind::All => "all",
             MatchKind::Partial => "partial",
+            MatchKind::Related => "related",
         }
     }
+
+    /// Whether the tier is an expansion of the query rather than its own words.
+    pub fn is_expansion(self) -> bool {
+        matches!(
+            self,
+            MatchKind::Variant | MatchKind::Section | MatchKind::Related
+        )
+    }
+}
+
+/// What an expansion hit matched instead of the query's own wording.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExpandedFrom {
+    /// The query term it stands for.
+    pub term: String,
+    /// Where the wording came from.
+    pub via: Source,
+    /// What the passage holds: the wordings, the related words, or the heading it sits under.
+    pub matched: Vec<String>,
+}
+
+/// Why a hit stands where it does: its tier, what kind of text it is, and its score's parts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explain {
+    pub tier: MatchKind,
+    pub genre: Genre,
+    /// For the query as written or a variant: whether the passage is about it (says it more
+    /// than once, in its lead clause, or under a heading that says it) rather than mentioning it
+    /// in passing.
+    pub focused: bool,
+    /// Where the hit stands in the ranking, 1 (first) to 9 (see [`standing`]).
+    pub standing: u8,
+    /// The passage is in the plan's framing: review, situation, guiding ideas, targets (see
+    /// [`Passage::framing`]).
+    pub framing: bool,
+    /// The share of its clauses that say what will be done (see [`Passage::action_share`]).
+    pub action: f32,
+    /// The heading containing the query that the passage sits under, if any.
+    pub under_heading: Option<String>,
+    /// The score from exact matching of the query's strings (or the expansion's).
+    pub exact: f32,
+    /// The score from BM25 over jieba's words.
+    pub bm25: f32,
+    /// The bonus for sitting under a heading that contains the query.
+    pub heading: f32,
+    /// The bonus for the words standing close together (all-words and partial tiers).
+    pub closeness: f32,
+    /// How close the passage stands to the passages about the query (standing 4 only).
+    pub related: f32,
 }
 
 /// One ranked passage.
@@ -64,6 +146,31 @@ pub struct Hit {
     pub passage: Passage,
     /// Character ranges of the matched strings in `passage.text`.
     pub highlights: Vec<(usize, usize)>,
+    /// For an expansion tier's hit, what it matched.
+    pub expanded_from: Option<ExpandedFrom>,
+    pub explain: Explain,
+}
+
+/// How to search.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchOptions {
+    /// Most passages to return.
+    pub limit: usize,
+    /// Search the expansion tiers (variant wording, sections, related wording).
+    pub expand: bool,
+    /// Rank by the plan's structure: headings after passages, policy text before tables, lists
+    /// and back matter, passages under a matching heading first. Off only to measure its effect.
+    pub structure: bool,
+}
+
+impl SearchOptions {
+    pub fn new(limit: usize) -> Self {
+        SearchOptions {
+            limit,
+            expand: true,
+            structure: true,
+        }
+    }
 }
 
 /// The outcome of a search.
@@ -74,57 +181,100 @@ pub struct SearchResults {
     pub exact: usize,
     /// The words the query was split into, for ranking and the lower tiers.
     pub words: Vec<String>,
+    /// The other wordings searched in the `variant` tier.
+    pub expansions: Vec<Expansion>,
+    /// The words the `related` tier searched, with their weights.
+    pub related: Vec<(String, f32)>,
 }
 
-/// Searches the index.
+/// Searches the index with the default options and `limit`.
 pub fn search(
     idx: &Opened,
     query: &Query,
     filters: &Filters,
     limit: usize,
 ) -> Result<SearchResults> {
+    search_with(idx, query, filters, &SearchOptions::new(limit))
+}
+
+/// Searches the index.
+pub fn search_with(
+    idx: &Opened,
+    query: &Query,
+    filters: &Filters,
+    opts: &SearchOptions,
+) -> Result<SearchResults> {
     let searcher = idx.searcher();
     // No search returns more passages than the index holds; a larger limit would only make
     // tantivy reserve room for them.
     let passages = (searcher.num_docs() as usize).max(1);
-    let limit = limit.clamp(1, passages);
-    let plan = Plan::new(idx, &searcher, query, filters)?;
-
-    let mut hits: Vec<Hit> = Vec::new();
-    let mut exact = 0;
-    if let Some(q) = plan.tier_query(MatchKind::Exact) {
-        let (top, count) =
-            searcher.search(&q, &(TopDocs::with_limit(limit).order_by_score(), Count))?;
-        exact = count;
-        for (score, addr) in top {
-            hits.push(plan.hit(&searcher, addr, score, MatchKind::Exact)?);
-        }
+    let limit = opts.limit.clamp(1, passages);
+    let mut plan = Resolved::new(idx, &searcher, query, filters, opts.structure)?;
+    if opts.structure {
+        plan.find_headings(&searcher)?;
     }
-    for kind in [MatchKind::All, MatchKind::Partial] {
-        if hits.len() >= limit || !query.has_words() {
+
+    let mut ranked = Ranked::new(limit, opts.structure);
+    let mut exact = 0;
+    for kind in MatchKind::ALL {
+        if kind != MatchKind::Exact && !ranked.needs(kind) {
             break;
         }
-        // Take a pool by score, then order it by how well the words match together.
-        let room = limit - hits.len();
-        let pool = room.saturating_mul(5).clamp(50, passages.max(50));
-        let mut tier = match plan.led_by_words(&searcher, kind, pool)? {
-            Some(tier) if tier.len() >= room => tier,
-            _ => match plan.tier_query(kind) {
-                Some(q) => searcher
-                    .search(&q, &TopDocs::with_limit(pool).order_by_score())?
-                    .into_iter()
-                    .map(|(score, addr)| plan.hit(&searcher, addr, score, kind))
-                    .collect::<Result<_>>()?,
-                None => continue,
-            },
-        };
-        for h in &mut tier {
-            h.score += plan.closeness(h);
+        if kind.is_expansion() && !opts.expand {
+            continue;
         }
-        tier.sort_by(|a, b| b.score.total_cmp(&a.score));
-        tier.truncate(room);
-        hits.extend(tier);
+        // Enough of the tier to fill the list, and to find its passages about the query among
+        // those that only mention it.
+        let pool = if opts.structure {
+            limit.max(10) * 3
+        } else {
+            limit
+        };
+        let tier: Vec<Hit> = match kind {
+            MatchKind::Exact => {
+                let Some(q) = plan.tier_query(kind) else {
+                    continue;
+                };
+                let (top, count) = searcher.search(&q, &(plan.top(pool), Count))?;
+                exact = count;
+                plan.hits(&searcher, top, kind)?
+            }
+            MatchKind::Variant => {
+                plan.mine_variants(&searcher)?;
+                // A passage that opens with a variant (推进城市有序更新。…) is about the query.
+                for h in &mut ranked.hits {
+                    plan.refocus(h);
+                }
+                let Some(q) = plan.tier_query(kind) else {
+                    continue;
+                };
+                plan.hits(&searcher, searcher.search(&q, &plan.top(pool))?, kind)?
+            }
+            MatchKind::Section | MatchKind::Related => {
+                if plan.related.is_empty() {
+                    plan.mine_related(&searcher, &ranked.hits)?;
+                }
+                let Some(q) = plan.tier_query(kind) else {
+                    continue;
+                };
+                plan.hits(&searcher, searcher.search(&q, &plan.top(pool))?, kind)?
+            }
+            MatchKind::All | MatchKind::Partial => {
+                if !query.has_words() {
+                    continue;
+                }
+                plan.word_tier(&searcher, kind, pool, passages)?
+            }
+        };
+        ranked.add(tier);
     }
+    // The passages that only mention the query, or match it loosely, are ordered by how close
+    // they stand to what the passages about it say.
+    if opts.expand && plan.related.is_empty() && ranked.hits.iter().any(|h| h.explain.standing == 4)
+    {
+        plan.mine_related(&searcher, &ranked.hits)?;
+    }
+    let mut hits = ranked.finish(&plan.related);
     for (k, h) in hits.iter_mut().enumerate() {
         h.rank = k + 1;
     }
@@ -132,7 +282,177 @@ pub fn search(
         hits,
         exact,
         words: plan.words.clone(),
+        expansions: plan.expansions.clone(),
+        related: plan.related.clone(),
     })
+}
+
+/// Where a hit stands in the ranking, first to last, when ranking by structure:
+///
+/// 1. the query as written, in a passage about it: said more than once, in the passage's lead
+///    clause, or under a heading that says it — outside the plan's framing parts (review,
+///    situation, guiding ideas, targets; see [`Passage::framing`]);
+/// 2. other wording of the query (variant tier), in a passage about it;
+/// 3. passages under a section or sub-heading that says the query;
+/// 4. the rest of the plans' policy text that matches: the query or a variant mentioned in
+///    passing, passages under a chapter title that says it, all or some of the query's words,
+///    related wording — ordered by how close each stands to what the passages about the query
+///    say (see [`closeness_to`]);
+/// 8. tables, lists and back matter, of any tier;
+/// 9. headings, which name what the passages above treat.
+///
+/// Without structure, a hit stands by its tier alone.
+fn standing(h: &Hit, structure: bool) -> u8 {
+    let tier = MatchKind::ALL
+        .iter()
+        .position(|&k| k == h.kind)
+        .unwrap_or(0) as u8;
+    if !structure {
+        return tier;
+    }
+    match h.explain.genre {
+        Genre::Heading => 9,
+        // The framing parts of a plan state its slogans and goals, not what it does.
+        Genre::Policy if h.explain.framing => 4,
+        Genre::Policy => match h.kind {
+            MatchKind::Exact if h.explain.focused => 1,
+            MatchKind::Variant if h.explain.focused => 2,
+            MatchKind::Section if h.explain.heading >= UNDER_SECTION => 3,
+            _ => 4,
+        },
+        _ => 8,
+    }
+}
+
+/// The best standing a hit of tier `kind` can have.
+fn best_standing(kind: MatchKind, structure: bool) -> u8 {
+    let tier = MatchKind::ALL.iter().position(|&k| k == kind).unwrap_or(0) as u8;
+    if !structure {
+        return tier;
+    }
+    match kind {
+        MatchKind::Exact => 1,
+        MatchKind::Variant => 2,
+        MatchKind::Section => 3,
+        MatchKind::All | MatchKind::Partial | MatchKind::Related => 4,
+    }
+}
+
+/// What standing 4 starts a hit at, by how it matched, before its closeness to the passages
+/// about the query is added: the query's own wording counts for more than related words.
+fn prior(kind: MatchKind) -> f32 {
+    match kind {
+        MatchKind::Exact | MatchKind::All => 0.3,
+        MatchKind::Variant => 0.25,
+        MatchKind::Section => 0.2,
+        MatchKind::Partial => 0.1,
+        MatchKind::Related => 0.0,
+    }
+}
+
+/// How much a passage that states policy weighs over one that describes: the share of its
+/// clauses that say what will be done counts this much in the order within a standing.
+const ACTION_WEIGHT: f32 = 0.3;
+/// A longer passage about the query says more of what the plan does about it: its length,
+/// `ln(chars) / ln(1000)`, counts this much in the order of standings 1 to 3.
+const LENGTH_WEIGHT: f32 = 0.3;
+/// A passage of the plan's framing that mentions the query loses this much in standing 4.
+const FRAMING_PENALTY: f32 = 0.4;
+
+/// The order within a standing, higher first. Standings 1–3 (passages about the query): the
+/// score (BM25 and exact matching, a tenth of it), the passage's length and its share of policy
+/// action. Standing 4: the tier's prior, closeness to the passages about the query, policy
+/// action, less the framing penalty. Without structure, the score alone.
+fn order_key(h: &Hit, structure: bool) -> f32 {
+    let e = &h.explain;
+    if !structure {
+        return h.score;
+    }
+    match e.standing {
+        1..=3 => {
+            let chars = h.passage.text.chars().count().max(10) as f32;
+            h.score / 10.0 + LENGTH_WEIGHT * chars.ln() / 1000f32.ln() + ACTION_WEIGHT * e.action
+        }
+        4 => {
+            prior(h.kind) + e.related + ACTION_WEIGHT * e.action
+                - if e.framing { FRAMING_PENALTY } else { 0.0 }
+        }
+        _ => h.score,
+    }
+}
+
+/// How close a passage stands to the passages about the query: the related words it holds,
+/// each by its weight and saturating with repetition (`tf / (tf + 1)`), over the weights' sum;
+/// in [0, 1).
+fn closeness_to(related: &[(String, f32)], text: &str) -> f32 {
+    let total: f32 = related.iter().map(|(_, w)| w).sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let text = Folded::new(text);
+    related
+        .iter()
+        .map(|(word, w)| {
+            let tf = text.count(word) as f32;
+            w * tf / (tf + 1.0)
+        })
+        .sum::<f32>()
+        / total
+}
+
+/// Hits gathered tier by tier, ordered by standing.
+struct Ranked {
+    limit: usize,
+    structure: bool,
+    hits: Vec<Hit>,
+}
+
+impl Ranked {
+    fn new(limit: usize, structure: bool) -> Self {
+        Ranked {
+            limit,
+            structure,
+            hits: Vec::new(),
+        }
+    }
+
+    /// Whether a tier's hits could still enter the list: fewer than `limit` hits stand above
+    /// the best a hit of that tier can stand.
+    fn needs(&self, kind: MatchKind) -> bool {
+        let best = best_standing(kind, self.structure);
+        self.hits
+            .iter()
+            .filter(|h| h.explain.standing < best)
+            .count()
+            < self.limit
+    }
+
+    fn add(&mut self, tier: Vec<Hit>) {
+        for mut h in tier {
+            h.explain.standing = standing(&h, self.structure);
+            self.hits.push(h);
+        }
+    }
+
+    /// The hits in rank order, at most `limit`: by standing, then by [`order_key`].
+    fn finish(mut self, related: &[(String, f32)]) -> Vec<Hit> {
+        for h in &mut self.hits {
+            if self.structure && h.explain.standing == 4 {
+                h.explain.related = closeness_to(related, &h.passage.text);
+            }
+        }
+        let structure = self.structure;
+        self.hits.sort_by(|a, b| {
+            a.explain
+                .standing
+                .cmp(&b.explain.standing)
+                .then(order_key(b, structure).total_cmp(&order_key(a, structure)))
+                .then(a.kind.cmp(&b.kind))
+                .then(b.score.total_cmp(&a.score))
+        });
+        self.hits.truncate(self.limit);
+        self.hits
+    }
 }
 
 /// For each document, its best `per` passages on the query: those containing the whole query
@@ -145,7 +465,7 @@ pub fn best_per_document(
     per: usize,
 ) -> Result<HashMap<u64, Vec<Hit>>> {
     let searcher = idx.searcher();
-    let plan = Plan::new(idx, &searcher, query, filters)?;
+    let plan = Resolved::new(idx, &searcher, query, filters, true)?;
     let mut out: HashMap<u64, Vec<Hit>> = HashMap::new();
     // All words stand in for the whole string only when there are several of them.
     let tiers: &[MatchKind] = if plan.conj_words.iter().all(|w| w.len() >= 2) {
@@ -272,9 +592,30 @@ impl SegmentCollector for BestPerDocSegment {
     }
 }
 
-/// A query resolved against an index: its conjunctions, words and filters.
-struct Plan<'a> {
+/// Boost of an exact whole-string condition, and of a required phrase and a single word in the
+/// lower tiers: what [`ExactQuery`] adds to a passage's score, `boost × (1 + ln n)`.
+const WHOLE: f32 = 1.0;
+const PHRASE: f32 = 0.5;
+const WORD: f32 = 0.2;
+/// The bonus for sitting under a heading that contains the query, by how deep the heading is:
+/// a section's title speaks for its paragraphs more closely than a chapter's.
+const UNDER_CHAPTER: f32 = 1.0;
+const UNDER_SECTION: f32 = 2.0;
+/// Headings that contain the query, looked at most.
+const MAX_HEADINGS: usize = 50;
+
+/// A heading passage that contains the query.
+#[derive(Debug, Clone)]
+struct MatchedHeading {
+    key: u64,
+    text: String,
+    bonus: f32,
+}
+
+/// A query resolved against an index: its conjunctions, words, filters and expansions.
+struct Resolved<'a> {
     idx: &'a Opened,
+    structure: bool,
     conjunctions: Vec<Conjunction>,
     /// The bare words of each conjunction as one string (see [`Conjunction::whole`]).
     wholes: Vec<Option<String>>,
@@ -290,29 +631,31 @@ struct Plan<'a> {
     words: Vec<String>,
     filter: Option<Box<dyn TantivyQuery>>,
     excluded: Vec<String>,
+    /// Headings containing the query, by `under` key.
+    headings: Vec<MatchedHeading>,
+    /// Other wordings of the conjunctions' whole strings.
+    expansions: Vec<Expansion>,
+    /// Related words and their weights.
+    related: Vec<(String, f32)>,
 }
 
-impl<'a> Plan<'a> {
+impl<'a> Resolved<'a> {
     fn new(
         idx: &'a Opened,
         searcher: &Searcher,
         query: &Query,
         filters: &Filters,
-    ) -> Result<Plan<'a>> {
-        let f = &idx.fields;
+        structure: bool,
+    ) -> Result<Resolved<'a>> {
         let total = searcher.num_docs();
-        let df = |w: &str| {
-            searcher
-                .doc_freq(&Term::from_field_text(f.words, w))
-                .unwrap_or(0)
-        };
+        let df = words::vocabulary(idx, searcher);
         let conjunctions = query.conjunctions();
         // OR expands a query into conjunctions that share their terms: segment each term once.
         let mut segmented: HashMap<String, Vec<String>> = HashMap::new();
         let mut segment = |t: &str| -> Vec<String> {
             segmented
                 .entry(t.to_string())
-                .or_insert_with(|| words::segment(t, &df, total))
+                .or_insert_with(|| words::segment(&fold_str(t), &df, total))
                 .clone()
         };
         let mut words: Vec<String> = Vec::new();
@@ -352,8 +695,9 @@ impl<'a> Plan<'a> {
             .iter()
             .map(|t| t.text().to_string())
             .collect();
-        Ok(Plan {
+        Ok(Resolved {
             idx,
+            structure,
             conjunctions,
             wholes,
             conj_words,
@@ -363,6 +707,9 @@ impl<'a> Plan<'a> {
             words,
             filter,
             excluded,
+            headings: Vec::new(),
+            expansions: Vec::new(),
+            related: Vec::new(),
         })
     }
 
@@ -375,26 +722,76 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// A word of the `words` field, scored by BM25.
+    fn word(&self, w: &str) -> Box<dyn TantivyQuery> {
+        let term = Term::from_field_text(self.idx.fields.words, &fold_str(w));
+        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+    }
+
+    fn genre_is(&self, genre: Genre) -> Box<dyn TantivyQuery> {
+        let term = Term::from_field_u64(self.idx.fields.genre, genre.code());
+        Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+    }
+
+    /// The wordings of the variant tier for conjunction `k`.
+    fn variants_of(&self, k: usize) -> Vec<&Expansion> {
+        let Some(whole) = &self.wholes[k] else {
+            return Vec::new();
+        };
+        self.expansions
+            .iter()
+            .filter(|e| &e.from == whole)
+            .collect()
+    }
+
+    /// Passages under one of the matched headings.
+    fn under_headings(&self) -> Option<Box<dyn TantivyQuery>> {
+        if self.headings.is_empty() {
+            return None;
+        }
+        let terms = self
+            .headings
+            .iter()
+            .map(|h| Term::from_field_u64(self.idx.fields.under, h.key));
+        Some(Box::new(TermSetQuery::new(terms)))
+    }
+
     /// A conjunction's condition for a tier, phrases always required.
     fn condition(&self, k: usize, kind: MatchKind) -> Option<Box<dyn TantivyQuery>> {
         let c = &self.conjunctions[k];
         let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = c
             .phrases
             .iter()
-            .map(|p| (Occur::Must, self.exact(p, 0.5)))
+            .map(|p| (Occur::Must, self.exact(p, PHRASE)))
             .collect();
         let words = &self.conj_words[k];
         match kind {
             MatchKind::Exact => {
                 if let Some(whole) = &self.wholes[k] {
-                    clauses.push((Occur::Must, self.exact(whole, 1.0)));
+                    clauses.push((Occur::Must, self.exact(whole, WHOLE)));
                 }
+            }
+            MatchKind::Variant => {
+                let variants = self.variants_of(k);
+                if variants.is_empty() {
+                    return None;
+                }
+                let any = variants
+                    .iter()
+                    .map(|e| (Occur::Should, self.exact(&e.text, WHOLE)))
+                    .collect();
+                clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+            }
+            MatchKind::Section => {
+                let under = self.under_headings()?;
+                clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(under, 0.0))));
+                clauses.push((Occur::MustNot, self.genre_is(Genre::Heading)));
             }
             MatchKind::All => {
                 if words.is_empty() {
                     return None;
                 }
-                clauses.extend(words.iter().map(|w| (Occur::Must, self.exact(w, 0.2))));
+                clauses.extend(words.iter().map(|w| (Occur::Must, self.exact(w, WORD))));
             }
             MatchKind::Partial => {
                 let useful: Vec<&String> = words
@@ -406,9 +803,27 @@ impl<'a> Plan<'a> {
                 }
                 let any: Vec<(Occur, Box<dyn TantivyQuery>)> = useful
                     .iter()
-                    .map(|w| (Occur::Should, self.exact(w, 0.2)))
+                    .map(|w| (Occur::Should, self.exact(w, WORD)))
                     .collect();
                 clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+            }
+            MatchKind::Related => {
+                if self.related.is_empty() {
+                    return None;
+                }
+                let any: Vec<(Occur, Box<dyn TantivyQuery>)> = self
+                    .related
+                    .iter()
+                    .map(|(w, _)| (Occur::Should, self.word(w)))
+                    .collect();
+                // Two related words together, where there are several: one alone is too often
+                // a common word in another sense.
+                let need = if any.len() >= 3 { 2 } else { 1 };
+                let q = BooleanQuery::with_minimum_required_clauses(any, need);
+                clauses.push((
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(Box::new(q), 0.0)),
+                ));
             }
         }
         Some(Box::new(BooleanQuery::new(clauses)))
@@ -424,25 +839,24 @@ impl<'a> Plan<'a> {
             .then(|| Box::new(BooleanQuery::new(alternatives)) as Box<dyn TantivyQuery>)
     }
 
-    /// The query for one tier: its condition, not the tiers above, filters, exclusions, BM25.
-    /// `None` if the query has no condition for this tier.
+    /// The query for one tier: its condition, not the tiers above, filters, exclusions and the
+    /// scoring clauses. `None` if the query has no condition for this tier.
     fn tier_query(&self, kind: MatchKind) -> Option<BooleanQuery> {
         let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> =
             vec![(Occur::Must, self.any_condition(kind)?)];
-        for above in [MatchKind::Exact, MatchKind::All] {
-            if above < kind {
-                if let Some(c) = self.any_condition(above) {
-                    clauses.push((Occur::MustNot, c));
-                }
+        for above in MatchKind::ALL.into_iter().filter(|&a| a < kind) {
+            if let Some(c) = self.any_condition(above) {
+                clauses.push((Occur::MustNot, c));
             }
         }
-        clauses.extend(self.common_clauses());
+        clauses.extend(self.common_clauses(kind));
         Some(BooleanQuery::new(clauses))
     }
 
-    /// What every tier's query holds besides its condition: the filters and exclusions, and the
-    /// words for BM25.
-    fn common_clauses(&self) -> Vec<(Occur, Box<dyn TantivyQuery>)> {
+    /// What every tier's query holds besides its condition: the filters and exclusions; the
+    /// words for BM25 (for the expansion tiers, the expansion's own words); the bonus for
+    /// sitting under a matching heading.
+    fn common_clauses(&self, kind: MatchKind) -> Vec<(Occur, Box<dyn TantivyQuery>)> {
         let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
         if let Some(f) = &self.filter {
             clauses.push((Occur::Must, f.box_clone()));
@@ -453,13 +867,198 @@ impl<'a> Plan<'a> {
         for w in &self.words {
             clauses.push((Occur::Should, self.word(w)));
         }
+        match kind {
+            MatchKind::Section | MatchKind::Related => {
+                for (w, weight) in &self.related {
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(self.word(w), *weight)),
+                    ));
+                }
+            }
+            MatchKind::Variant => {
+                for w in self.expansion_words() {
+                    clauses.push((Occur::Should, self.word(&w)));
+                }
+            }
+            _ => {}
+        }
+        for h in &self.headings {
+            let term = Term::from_field_u64(self.idx.fields.under, h.key);
+            let q = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+            clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(q, h.bonus))));
+        }
         clauses
     }
 
-    /// A word of the `words` field, scored by BM25.
-    fn word(&self, w: &str) -> Box<dyn TantivyQuery> {
-        let term = Term::from_field_text(self.idx.fields.words, w);
-        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+    /// The words of the variant wordings, for BM25 among variant hits.
+    fn expansion_words(&self) -> Vec<String> {
+        let searcher = self.idx.searcher();
+        let total = searcher.num_docs();
+        let df = words::vocabulary(self.idx, &searcher);
+        let mut out: Vec<String> = Vec::new();
+        for e in &self.expansions {
+            for w in words::segment(&fold_str(&e.text), &df, total) {
+                if w.chars().count() > 1 && !out.contains(&w) && !self.words.contains(&w) {
+                    out.push(w);
+                }
+            }
+        }
+        out
+    }
+
+    /// The top `n` of a tier by score, policy text first when ranking by structure.
+    fn top(&self, n: usize) -> impl Collector<Fruit = Vec<((u8, Score), DocAddress)>> + use<> {
+        let structure = self.structure;
+        TopDocs::with_limit(n.max(1)).tweak_score(move |reader: &SegmentReader| {
+            let genre = reader.fast_fields().u64("genre").ok();
+            move |doc: DocId, score: Score| {
+                let code = genre.as_ref().and_then(|g| g.first(doc)).unwrap_or(0);
+                (rank_class(structure, code), score)
+            }
+        })
+    }
+
+    /// Hits from a tier's top documents.
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        top: Vec<((u8, Score), DocAddress)>,
+        kind: MatchKind,
+    ) -> Result<Vec<Hit>> {
+        top.into_iter()
+            .map(|((_, score), addr)| self.hit(searcher, addr, score, kind))
+            .collect()
+    }
+
+    /// Finds the headings that contain the query (or one of its phrases) exactly: the passages
+    /// under them are what they announce.
+    fn find_headings(&mut self, searcher: &Searcher) -> Result<()> {
+        let Some(cond) = self.any_condition(MatchKind::Exact) else {
+            return Ok(());
+        };
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = vec![
+            (Occur::Must, cond),
+            (Occur::Must, self.genre_is(Genre::Heading)),
+        ];
+        if let Some(f) = &self.filter {
+            clauses.push((Occur::Must, f.box_clone()));
+        }
+        let top = searcher.search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(MAX_HEADINGS).order_by_score(),
+        )?;
+        for (_, addr) in top {
+            let stored: TantivyDocument = searcher.doc(addr)?;
+            let p = passage_from_doc(&self.idx.fields, &stored)?;
+            let id = self.doc_id(addr);
+            // A chapter heading is the only head of its passage; a section's has its chapter's.
+            let bonus = if p.heads.len() <= 1 {
+                UNDER_CHAPTER
+            } else {
+                UNDER_SECTION
+            };
+            self.headings.push(MatchedHeading {
+                key: under_key(id, p.line_start),
+                text: p.text.clone(),
+                bonus,
+            });
+        }
+        Ok(())
+    }
+
+    /// Mines other wordings of each conjunction's whole string: the corpus's abbreviation
+    /// spellings and definitions.
+    fn mine_variants(&mut self, searcher: &Searcher) -> Result<()> {
+        let mut found: Vec<Expansion> = Vec::new();
+        for whole in self.wholes.iter().flatten() {
+            if found.iter().any(|e| &e.from == whole) {
+                continue;
+            }
+            found.extend(expand::definitions(self.idx, searcher, whole)?);
+            found.extend(expand::abbreviations(self.idx, searcher, whole)?);
+        }
+        // One wording once, under its first source.
+        let mut seen = HashSet::new();
+        found.retain(|e| seen.insert((e.from.clone(), fold_str(&e.text))));
+        self.expansions = found;
+        Ok(())
+    }
+
+    /// Chooses related words from the best hits found so far: at most ten passages about the
+    /// query (its wording or a variant, focused), weighted by rank; failing two of those, the
+    /// passages that mention it.
+    fn mine_related(&mut self, searcher: &Searcher, hits: &[Hit]) -> Result<()> {
+        // The passages saying the query or a variant, those about it first; failing three, the
+        // passages under headings that say it, then those holding all its words.
+        let mut best: Vec<&Hit> = hits
+            .iter()
+            .filter(|h| {
+                h.explain.genre == Genre::Policy
+                    && matches!(h.kind, MatchKind::Exact | MatchKind::Variant)
+            })
+            .collect();
+        for lower in [MatchKind::Section, MatchKind::All] {
+            if best.len() < 3 {
+                best.extend(
+                    hits.iter()
+                        .filter(|h| h.kind == lower && h.explain.genre == Genre::Policy),
+                );
+            }
+        }
+        best.sort_by(|a, b| {
+            b.explain
+                .focused
+                .cmp(&a.explain.focused)
+                .then(b.score.total_cmp(&a.score))
+        });
+        best.truncate(10);
+        let feedback: Vec<Feedback> = best
+            .into_iter()
+            .enumerate()
+            .map(|(k, h)| Feedback {
+                text: &h.passage.text,
+                // A passage about the query says more of its vocabulary than one mentioning it.
+                weight: if h.explain.focused { 1.0 } else { 0.5 } / (k as f32 + 1.0),
+                doc: h.doc.id,
+            })
+            .collect();
+        let mut query_words = self.words.clone();
+        query_words.extend(self.wholes.iter().flatten().cloned());
+        query_words.extend(self.expansions.iter().map(|e| e.text.clone()));
+        self.related = expand::related(self.idx, searcher, &feedback, &query_words);
+        Ok(())
+    }
+
+    /// The all-words or some-words tier: a pool by score, ordered by how well the words match
+    /// together.
+    fn word_tier(
+        &self,
+        searcher: &Searcher,
+        kind: MatchKind,
+        room: usize,
+        passages: usize,
+    ) -> Result<Vec<Hit>> {
+        let pool = room.saturating_mul(5).clamp(50, passages.max(50));
+        let mut tier = match self.led_by_words(searcher, kind, pool)? {
+            Some(tier) if tier.len() >= room => tier,
+            _ => match self.tier_query(kind) {
+                Some(q) => self.hits(searcher, searcher.search(&q, &self.top(pool))?, kind)?,
+                None => return Ok(Vec::new()),
+            },
+        };
+        for h in &mut tier {
+            let c = self.closeness(h);
+            h.score += c;
+            h.explain.closeness = c;
+        }
+        let structure = self.structure;
+        tier.sort_by(|a, b| {
+            let class = |h: &Hit| rank_class(structure, h.explain.genre.code());
+            class(b).cmp(&class(a)).then(b.score.total_cmp(&a.score))
+        });
+        tier.truncate(room);
+        Ok(tier)
     }
 
     /// The best `pool` passages of the all-words or some-words tier, found through jieba's words
@@ -516,16 +1115,23 @@ impl<'a> Plan<'a> {
                 }
             }
         }
-        clauses.extend(self.common_clauses());
+        // The tiers above the word tiers that are not decided by the passage's text alone.
+        for above in [MatchKind::Variant, MatchKind::Section] {
+            if let Some(c) = self.any_condition(above) {
+                clauses.push((Occur::MustNot, c));
+            }
+        }
+        clauses.extend(self.common_clauses(kind));
         let top = searcher.search(
             &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(pool.saturating_mul(2)).order_by_score(),
+            &self.top(pool.saturating_mul(2)),
         )?;
         let mut tier = Vec::new();
-        for (score, addr) in top {
+        for ((_, score), addr) in top {
             let mut hit = self.hit(searcher, addr, score, kind)?;
             if let Some(bonus) = self.exact_score(&hit.passage.text, kind) {
                 hit.score += bonus;
+                hit.explain.exact = bonus;
                 tier.push(hit);
             }
         }
@@ -534,8 +1140,9 @@ impl<'a> Plan<'a> {
         Ok(Some(tier))
     }
 
-    /// The tier of a passage, read from its text: exact matching's answer, as a substring test.
-    fn tier_of(&self, text: &str) -> MatchKind {
+    /// The tier of a passage among exact, all and partial, read from its text: exact matching's
+    /// answer, as a substring test.
+    fn tier_of(&self, text: &Folded) -> MatchKind {
         let mut tier = MatchKind::Partial;
         for ((c, whole), words) in self
             .conjunctions
@@ -543,13 +1150,13 @@ impl<'a> Plan<'a> {
             .zip(&self.wholes)
             .zip(&self.conj_words)
         {
-            if !c.phrases.iter().all(|p| text.contains(p.as_str())) {
+            if !c.phrases.iter().all(|p| text.contains(p)) {
                 continue;
             }
-            if whole.as_ref().is_none_or(|w| text.contains(w.as_str())) {
+            if whole.as_ref().is_none_or(|w| text.contains(w)) {
                 return MatchKind::Exact;
             }
-            if !words.is_empty() && words.iter().all(|w| text.contains(w.as_str())) {
+            if !words.is_empty() && words.iter().all(|w| text.contains(w)) {
                 tier = MatchKind::All;
             }
         }
@@ -558,25 +1165,23 @@ impl<'a> Plan<'a> {
 
     /// What the exact-matching clauses of the `kind` tier query would add to a passage's score,
     /// or `None` if the passage is not in that tier: each conjunction whose condition holds
-    /// adds `boost × (1 + ln n)` for its phrases (0.5) and its words (0.2), as [`ExactQuery`]
-    /// scores them.
+    /// adds `boost × (1 + ln n)` for its phrases and its words, as [`ExactQuery`] scores them.
     fn exact_score(&self, text: &str, kind: MatchKind) -> Option<f32> {
-        if self.tier_of(text) != kind {
+        let text = Folded::new(text);
+        if self.tier_of(&text) != kind {
             return None;
         }
-        let score = |s: &str, boost: f32| match text.matches(s).count() {
+        let score = |s: &str, boost: f32| match text.count(s) {
             0 => 0.0,
             n => boost * (1.0 + (n as f32).ln()),
         };
         let mut total = 0.0;
         for (c, words) in self.conjunctions.iter().zip(&self.conj_words) {
-            if !c.phrases.iter().all(|p| text.contains(p.as_str())) {
+            if !c.phrases.iter().all(|p| text.contains(p)) {
                 continue;
             }
             let counted: Vec<&String> = match kind {
-                MatchKind::All
-                    if !words.is_empty() && words.iter().all(|w| text.contains(w.as_str())) =>
-                {
+                MatchKind::All if !words.is_empty() && words.iter().all(|w| text.contains(w)) => {
                     words.iter().collect()
                 }
                 MatchKind::Partial => words
@@ -585,13 +1190,19 @@ impl<'a> Plan<'a> {
                     .collect(),
                 _ => continue,
             };
-            if kind == MatchKind::Partial && !counted.iter().any(|w| text.contains(w.as_str())) {
+            if kind == MatchKind::Partial && !counted.iter().any(|w| text.contains(w)) {
                 continue;
             }
-            total += c.phrases.iter().map(|p| score(p, 0.5)).sum::<f32>();
-            total += counted.iter().map(|w| score(w, 0.2)).sum::<f32>();
+            total += c.phrases.iter().map(|p| score(p, PHRASE)).sum::<f32>();
+            total += counted.iter().map(|w| score(w, WORD)).sum::<f32>();
         }
         Some(total)
+    }
+
+    fn doc_id(&self, addr: DocAddress) -> u64 {
+        self.doc_ids[addr.segment_ord as usize]
+            .first(addr.doc_id)
+            .unwrap_or_default()
     }
 
     /// Builds a hit from a document address.
@@ -604,9 +1215,7 @@ impl<'a> Plan<'a> {
     ) -> Result<Hit> {
         let doc: TantivyDocument = searcher.doc(addr)?;
         let mut passage = passage_from_doc(&self.idx.fields, &doc)?;
-        let id = self.doc_ids[addr.segment_ord as usize]
-            .first(addr.doc_id)
-            .unwrap_or_default();
+        let id = self.doc_id(addr);
         let record = self
             .idx
             .doc(id)
@@ -615,11 +1224,81 @@ impl<'a> Plan<'a> {
                 path: self.idx.dir.clone(),
                 reason: "a passage belongs to no indexed document".into(),
             })?;
-        let needles = match kind {
-            MatchKind::Exact => &self.exact_needles,
-            _ => &self.word_needles,
+        let text = Folded::new(&passage.text);
+        let under = self.heading_above(id, &passage);
+        let (needles, expanded_from): (Vec<&str>, Option<ExpandedFrom>) = match kind {
+            MatchKind::Exact => (
+                self.exact_needles.iter().map(String::as_str).collect(),
+                None,
+            ),
+            MatchKind::All | MatchKind::Partial => {
+                (self.word_needles.iter().map(String::as_str).collect(), None)
+            }
+            MatchKind::Variant => {
+                let matched: Vec<&Expansion> = self
+                    .expansions
+                    .iter()
+                    .filter(|e| text.contains(&e.text))
+                    .collect();
+                let from = matched.first().map(|e| (e.from.clone(), e.source));
+                let needles = matched.iter().map(|e| e.text.as_str()).collect();
+                (
+                    needles,
+                    from.map(|(term, via)| ExpandedFrom {
+                        term,
+                        via,
+                        matched: matched.iter().map(|e| e.text.clone()).collect(),
+                    }),
+                )
+            }
+            MatchKind::Section => (
+                self.word_needles.iter().map(String::as_str).collect(),
+                Some(ExpandedFrom {
+                    term: self.query_text(),
+                    via: Source::Heading,
+                    matched: under.iter().map(|h| h.text.clone()).collect(),
+                }),
+            ),
+            MatchKind::Related => {
+                let matched: Vec<String> = self
+                    .related
+                    .iter()
+                    .filter(|(w, _)| text.contains(w))
+                    .map(|(w, _)| w.clone())
+                    .collect();
+                (
+                    self.related.iter().map(|(w, _)| w.as_str()).collect(),
+                    Some(ExpandedFrom {
+                        term: self.query_text(),
+                        via: Source::Related,
+                        matched,
+                    }),
+                )
+            }
         };
-        let highlights = merged_ranges(&passage.text, needles.iter().map(String::as_str));
+        let focused = match kind {
+            MatchKind::Exact | MatchKind::Variant => {
+                under.is_some() || focus(&passage.text, &text, &needles)
+            }
+            _ => false,
+        };
+        let highlights = merged_ranges(&passage.text, needles);
+        let exact = match kind {
+            MatchKind::Exact => self.exact_part(&text, |c, k| {
+                self.wholes[k]
+                    .iter()
+                    .cloned()
+                    .chain(c.phrases.iter().cloned())
+                    .collect()
+            }),
+            MatchKind::Variant => self.exact_part(&text, |_, k| {
+                self.variants_of(k).iter().map(|e| e.text.clone()).collect()
+            }),
+            _ => 0.0,
+        };
+        let heading = under.as_ref().map_or(0.0, |h| h.bonus);
+        let genre = passage.genre();
+        let (framing, action) = (passage.framing(), passage.action_share());
         passage.text.shrink_to_fit();
         Ok(Hit {
             rank: 0,
@@ -628,23 +1307,129 @@ impl<'a> Plan<'a> {
             doc: record,
             passage,
             highlights,
+            expanded_from,
+            explain: Explain {
+                tier: kind,
+                genre,
+                focused,
+                standing: 0,
+                framing,
+                action,
+                under_heading: under.map(|h| h.text.clone()),
+                exact,
+                bm25: (score - exact - heading).max(0.0),
+                heading,
+                closeness: 0.0,
+                related: 0.0,
+            },
         })
+    }
+
+    /// The score the exact conditions of a tier give a passage: the strings `needles` names for
+    /// each conjunction, at the whole-string boost.
+    fn exact_part(
+        &self,
+        text: &Folded,
+        needles: impl Fn(&Conjunction, usize) -> Vec<String>,
+    ) -> f32 {
+        (0..self.conjunctions.len())
+            .map(|k| {
+                needles(&self.conjunctions[k], k)
+                    .iter()
+                    .map(|s| match text.count(s) {
+                        0 => 0.0,
+                        n => WHOLE * (1.0 + (n as f32).ln()),
+                    })
+                    .fold(0.0, f32::max)
+            })
+            .fold(0.0, f32::max)
+    }
+
+    /// Decides again whether an exact hit is about the query, now that its variants are known.
+    fn refocus(&self, h: &mut Hit) {
+        if h.kind != MatchKind::Exact || h.explain.focused {
+            return;
+        }
+        let needles: Vec<&str> = self
+            .exact_needles
+            .iter()
+            .map(String::as_str)
+            .chain(self.expansions.iter().map(|e| e.text.as_str()))
+            .collect();
+        if focus(&h.passage.text, &Folded::new(&h.passage.text), &needles) {
+            h.explain.focused = true;
+            h.explain.standing = standing(h, self.structure);
+        }
+    }
+
+    /// The deepest matched heading the passage sits under.
+    fn heading_above(&self, doc: u64, p: &Passage) -> Option<&MatchedHeading> {
+        p.heads
+            .iter()
+            .rev()
+            .filter(|&&line| line != p.line_start)
+            .find_map(|&line| {
+                let key = under_key(doc, line);
+                self.headings.iter().find(|h| h.key == key)
+            })
+    }
+
+    /// The query's terms as one line, for expansions that stand for the whole query.
+    fn query_text(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        for (c, whole) in self.conjunctions.iter().zip(&self.wholes) {
+            let s = whole
+                .iter()
+                .cloned()
+                .chain(c.phrases.iter().cloned())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if !parts.contains(&s) {
+                parts.push(s);
+            }
+        }
+        parts.join(" | ")
     }
 
     /// A bonus for all-words and partial hits: how close together, and how many, of the words
     /// of the best-fitting conjunction the passage holds.
     fn closeness(&self, hit: &Hit) -> f32 {
+        let text = Folded::new(&hit.passage.text);
         self.conj_words
             .iter()
             .map(|words| {
-                let present: Vec<String> = words
-                    .iter()
-                    .filter(|w| hit.passage.text.contains(w.as_str()))
-                    .cloned()
-                    .collect();
+                let present: Vec<String> =
+                    words.iter().filter(|w| text.contains(w)).cloned().collect();
                 let coverage = present.len() as f32 / words.len().max(1) as f32;
                 2.0 * coverage + 2.0 * proximity(&hit.passage.text, &present)
             })
             .fold(0.0, f32::max)
+    }
+}
+
+/// Whether a passage is about one of `needles` rather than mentioning it in passing: it says one
+/// of them twice, or in its lead clause (plans open a paragraph with its topic: 持续优化营商环境。…).
+fn focus(raw: &str, text: &Folded, needles: &[&str]) -> bool {
+    let lead_end = raw
+        .char_indices()
+        .find(|&(_, c)| matches!(c, '，' | '。' | '；' | '：' | ',' | ';' | ':'))
+        .map_or(raw.len(), |(i, _)| i);
+    let lead = Folded::new(&raw[..lead_end]);
+    needles
+        .iter()
+        .filter(|n| !n.is_empty())
+        .any(|n| text.count(n) >= 2 || lead.contains(n))
+}
+
+/// Where a passage of this genre ranks within its tier: policy text first, then tables, lists
+/// and back matter, headings last. Without structure, all alike.
+fn rank_class(structure: bool, genre_code: u64) -> u8 {
+    if !structure {
+        return 2;
+    }
+    match Genre::ALL.get(genre_code as usize) {
+        Some(Genre::Policy) | None => 2,
+        Some(Genre::Heading) => 0,
+        Some(_) => 1,
     }
 }

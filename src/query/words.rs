@@ -6,7 +6,22 @@
 //! query word is split the way the passages were; and a query never pays for loading jieba's
 //! dictionary (tens of milliseconds), which would cost more than the whole search.
 
-use crate::index::tokenize::is_word;
+use tantivy::Searcher;
+use tantivy::schema::Term;
+
+use crate::index::Opened;
+use crate::index::tokenize::{fold_str, is_word};
+
+/// The index's vocabulary as a document-frequency function of a piece of text, compared folded
+/// as the index holds it.
+pub fn vocabulary<'a>(idx: &'a Opened, searcher: &'a Searcher) -> impl Fn(&str) -> u64 + 'a {
+    let field = idx.fields.words;
+    move |w: &str| {
+        searcher
+            .doc_freq(&Term::from_field_text(field, &fold_str(w)))
+            .unwrap_or(0)
+    }
+}
 
 /// The longest word considered, in characters.
 const MAX_WORD: usize = 8;

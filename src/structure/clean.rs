@@ -35,6 +35,8 @@ pub struct CleanLine {
     pub list_item: bool,
     /// The line began with a superscript footnote number (`¹`, `¹⁰`).
     pub footnote_mark: bool,
+    /// Tabs the line began with: the empty cells before its first, in a table.
+    pub leading_tabs: usize,
     /// Sequential ids of `[bookmark: _bookmarkN]` markers on the line.
     pub bookmark_ids: Vec<u32>,
 }
@@ -95,9 +97,12 @@ pub fn clean_line(raw: &str, markdown: bool) -> CleanLine {
         text = FOOTNOTE_SUP.replace_all(&text, "").into_owned();
         text = HTML_TAG.replace_all(&text, "").into_owned();
     }
-    let leading_tab = text
+    let leading_tabs = text
         .trim_start_matches([' ', '\u{3000}', '\u{a0}'])
-        .starts_with('\t');
+        .chars()
+        .take_while(|&c| c == '\t')
+        .count();
+    let leading_tab = leading_tabs > 0;
     let mut text: &str = text.trim();
 
     let mut markdown_heading = false;
@@ -141,6 +146,7 @@ pub fn clean_line(raw: &str, markdown: bool) -> CleanLine {
         markdown_heading,
         list_item,
         footnote_mark,
+        leading_tabs,
         bookmark_ids,
     }
 }

@@ -156,6 +156,16 @@ fn title_is_plausible(title: &str, max: usize) -> bool {
         && !t.contains("……")
 }
 
+/// Whether a chapter label names back matter: a glossary or an appendix, which explain the plan
+/// rather than state its policy.
+pub fn is_back_matter(label: &str) -> bool {
+    let compact: String = label.chars().filter(|c| !c.is_whitespace()).collect();
+    matches!(
+        special_form(&compact),
+        Some(Special::Glossary | Special::Appendix)
+    )
+}
+
 fn special_form(compact: &str) -> Option<Special> {
     Some(match compact {
         "前言" | "序言" | "引言" | "导言" => Special::Preface,

@@ -327,6 +327,14 @@ fn classify_text(i: usize, t: &str, indent: Indent, l: &CleanLine, drafts: &mut 
     }
     if heading::is_note(t) {
         drafts.push(other(t, Role::Note));
+    } else if continues_a_cell(t, l, drafts) {
+        // Back in its column, for the passage stage to join to the cell above.
+        let cell = format!(
+            "{}{}",
+            "\t".repeat(l.leading_tabs),
+            t.trim_start_matches('\t')
+        );
+        drafts.push(other(&cell, Role::TableRow));
     } else if is_table_row(t) {
         drafts.push(other(t, Role::TableRow));
     } else {
@@ -335,6 +343,21 @@ fn classify_text(i: usize, t: &str, indent: Indent, l: &CleanLine, drafts: &mut 
         let new_unit = indent == Indent::Tab || heading::starts_item(t);
         drafts.push(other(t, Role::Text { indent, new_unit }));
     }
+}
+
+/// A line of one short cell, placed in its column by leading tabs, right after a table row: the
+/// wrapped rest of a cell above (the passage stage joins it).
+fn continues_a_cell(t: &str, l: &CleanLine, drafts: &[Draft]) -> bool {
+    let cells: Vec<&str> = t.split('\t').filter(|c| !c.trim().is_empty()).collect();
+    let after_row = drafts.iter().rev().find_map(|d| match d {
+        Draft::Other(p) if p.role == Role::Blank => None,
+        Draft::Other(p) => Some(p.role == Role::TableRow),
+        Draft::Heading { .. } => Some(false),
+    });
+    l.leading_tabs > 0
+        && cells.len() == 1
+        && cells[0].chars().count() <= 8
+        && after_row == Some(true)
 }
 
 /// A numbered sub-level label right after a sentence that has not ended is the wrapped rest of
