@@ -34,6 +34,10 @@ pub struct Cli {
     /// Skip files larger than this many megabytes.
     #[arg(long, global = true, value_name = "MB", default_value_t = 64)]
     max_file_mb: u64,
+
+    /// Skip a PDF that pdftotext has not read in this many seconds.
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pdf_timeout: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -266,6 +270,10 @@ struct OutlineArgs {
     /// Write one JSON object.
     #[arg(long)]
     json: bool,
+    /// Print the text lines the reader made of the file (with their pages, for a PDF) instead
+    /// of the outline: what a PDF, DOCX or web page was read as.
+    #[arg(long, conflicts_with = "json")]
+    lines: bool,
 }
 
 #[derive(Debug, Args)]
@@ -317,11 +325,13 @@ impl Cli {
         let read = ReadOptions {
             encoding,
             max_bytes: self.max_file_mb.saturating_mul(1_000_000),
+            pdf_timeout: std::time::Duration::from_secs(self.pdf_timeout),
         };
         let command = match self.command {
             CliCommand::Outline(a) => Command::Outline(OutlineConfig {
                 path: a.path,
                 json: a.json,
+                lines: a.lines,
                 read,
             }),
             CliCommand::Docs(a) => Command::Docs(DocsConfig {

@@ -97,6 +97,8 @@ pub struct Passage {
     /// passage's own line is the last. A passage is under heading passage `h` when `h.line_start`
     /// is among its heads.
     pub heads: Vec<u32>,
+    /// The first and last page (1-based) the passage's text stands on, for a paged format (PDF).
+    pub pages: Option<(u32, u32)>,
 }
 
 /// What a passage is, for ranking: policy text, or text that only names a topic or lists things.
@@ -765,6 +767,7 @@ impl Builder<'_> {
             text: text.trim_end_matches('\n').to_string(),
             line_map: map,
             heads: ctx.heads.iter().map(|&(_, l)| l).collect(),
+            pages: None,
         });
     }
 }

@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use crate::passage::{self, Passage};
-use crate::read::{self, ReadOptions, Skipped, SourceText};
-use crate::structure::{self, DocMeta, Outline, Structure};
+use crate::read::{self, Format, ReadOptions, Skipped, SourceText};
+use crate::structure::{self, DocMeta, Outline};
 
 /// A plan, read: what it says about itself, its outline, and its passages.
 #[derive(Debug, Clone)]
@@ -16,22 +16,37 @@ pub struct Plan {
     pub encoding: &'static str,
     /// Undecodable bytes replaced while reading.
     pub replaced: usize,
+    /// The format the file came in.
+    pub format: Format,
+    /// Pages, for a paged format.
+    pub pages: Option<u32>,
+    /// What the reader noticed and worked around, to tell the user.
+    pub notes: Vec<String>,
 }
 
 impl Plan {
-    /// Reads the structure and passages of already decoded text.
+    /// Reads the structure and passages of a file's lines; passages from a paged format know
+    /// their pages.
     pub fn from_source(src: &SourceText) -> Plan {
-        let structure = structure::analyse(&src.lines, &src.name);
-        Plan::from_structure(&structure, src.encoding, src.replaced)
-    }
-
-    fn from_structure(structure: &Structure, encoding: &'static str, replaced: usize) -> Plan {
+        let structure = structure::analyse_with_levels(&src.lines, &src.name, &src.levels);
+        let mut passages = passage::split(&structure);
+        if src.pages.is_some() {
+            for p in &mut passages {
+                p.pages = src.page_range(p.line_start, p.line_end);
+            }
+        }
         Plan {
             meta: structure.meta.clone(),
             outline: structure.outline(),
-            passages: passage::split(structure),
-            encoding,
-            replaced,
+            passages,
+            encoding: src.encoding,
+            replaced: src.replaced,
+            format: src.format,
+            pages: src
+                .pages
+                .as_ref()
+                .and_then(|p| p.iter().map(|&(_, last)| last).max()),
+            notes: src.notes.clone(),
         }
     }
 

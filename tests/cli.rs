@@ -5,6 +5,7 @@ mod util;
 mod commands;
 mod compare;
 mod faults;
+mod formats;
 mod fuzz;
 mod index;
 mod readme;

@@ -32,13 +32,7 @@ pub fn plan_text(name: &str) -> String {
 
 /// A source as the reader would hand it over, from text.
 pub fn source(name: &str, text: &str) -> SourceText {
-    SourceText {
-        path: PathBuf::from(name),
-        name: name.to_string(),
-        lines: split_lines(text),
-        encoding: "UTF-8",
-        replaced: 0,
-    }
+    SourceText::from_lines(Path::new(name), split_lines(text))
 }
 
 /// A plan read from text.

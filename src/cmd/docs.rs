@@ -33,6 +33,8 @@ pub fn row(plan: &Plan) -> DocRow {
         chars: plan.chars(),
         encoding: plan.encoding.to_string(),
         undecodable: plan.replaced,
+        format: plan.format.as_str().to_string(),
+        pages: plan.pages,
     }
 }
 
@@ -40,7 +42,14 @@ pub fn run(c: &DocsConfig) -> Result<Outcome> {
     let (files, mut skipped) = read::walk(&c.corpus)?;
     let read: Vec<_> = files
         .par_iter()
-        .map(|f| plan::read_plan(f, &c.read).map(|p| row(&p)))
+        .map(|f| {
+            plan::read_plan(f, &c.read).map(|p| {
+                for note in &p.notes {
+                    eprintln!("plansearch: {}: {note}", f.display());
+                }
+                row(&p)
+            })
+        })
         .collect();
     let mut rows = Vec::new();
     for r in read {

@@ -1,25 +1,36 @@
-//! `plansearch outline PATH [--json]`: a plan's tree, straight from the file; no index needed.
+//! `plansearch outline PATH [--json | --lines]`: a plan's tree, straight from the file; no index
+//! needed. `--lines` shows the text lines the reader made of the file instead.
 
 use std::path::PathBuf;
 
 use crate::app::Outcome;
 use crate::error::{Error, Result};
-use crate::plan;
+use crate::plan::Plan;
 use crate::present;
-use crate::read::ReadOptions;
+use crate::read::{self, ReadOptions};
 
 #[derive(Debug)]
 pub struct OutlineConfig {
     pub path: PathBuf,
     pub json: bool,
+    /// Print the extracted lines instead of the outline.
+    pub lines: bool,
     pub read: ReadOptions,
 }
 
 pub fn run(c: &OutlineConfig) -> Result<Outcome> {
-    let plan = plan::read_plan(&c.path, &c.read).map_err(|s| Error::BadFile {
+    let src = read::read_file(&c.path, &c.read).map_err(|s| Error::BadFile {
         path: s.path,
         reason: s.reason,
     })?;
+    for note in &src.notes {
+        eprintln!("plansearch: {}: {note}", c.path.display());
+    }
+    if c.lines {
+        present::to_stdout(|w| present::outline::lines(w, &src))?;
+        return Ok(Outcome::Found);
+    }
+    let plan = Plan::from_source(&src);
     present::to_stdout(|w| {
         if c.json {
             present::outline::json(w, &plan.outline)

@@ -16,7 +16,7 @@ use tantivy::schema::Term;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument};
 
-use super::manifest::{self, ChapterRecord, DocRecord, Fingerprint, Manifest};
+use super::manifest::{self, ChapterRecord, DocRecord, Fingerprint, Manifest, SkippedRecord};
 use super::schema::{self, Fields};
 use super::{register_tokenizers, tokenize};
 use crate::error::{Error, Result, io_reason};
@@ -159,10 +159,7 @@ pub fn update(opts: &BuildOptions, progress: &dyn Progress) -> Result<Summary> {
         let stat = match Fingerprint::stat(&path) {
             Ok(s) => s,
             Err(e) => {
-                let s = Skipped {
-                    path: path.clone(),
-                    reason: io_reason(&e),
-                };
+                let s = Skipped::new(&path, io_reason(&e));
                 progress.skipped(&s);
                 summary.skipped.push(s);
                 continue;
@@ -170,8 +167,16 @@ pub fn update(opts: &BuildOptions, progress: &dyn Progress) -> Result<Summary> {
         };
         present.insert(key.clone());
         let known = manifest.get(&key);
+        let known_skip = manifest
+            .skipped(&key)
+            .filter(|k| k.fingerprint.same_stat(&stat) && !k.retry);
         if known.is_some_and(|k| k.fingerprint.same_stat(&stat)) {
             summary.unchanged += 1;
+        } else if let Some(k) = known_skip {
+            // Skipped before, unchanged since: said again, not read again.
+            let s = Skipped::new(&path, k.reason.clone());
+            progress.skipped(&s);
+            summary.skipped.push(s);
         } else {
             jobs.push(Job {
                 path,
@@ -193,6 +198,16 @@ pub fn update(opts: &BuildOptions, progress: &dyn Progress) -> Result<Summary> {
         summary.removed += 1;
         dirty = true;
     }
+    let gone_skips: Vec<String> = manifest
+        .skipped
+        .iter()
+        .map(|d| d.path.clone())
+        .filter(|k| !present.contains(k))
+        .collect();
+    for key in &gone_skips {
+        manifest.unskip(key);
+        dirty = true;
+    }
 
     progress.planned(jobs.len(), jobs.iter().map(|j| j.stat.size).sum());
     if !jobs.is_empty() {
@@ -207,7 +222,7 @@ pub fn update(opts: &BuildOptions, progress: &dyn Progress) -> Result<Summary> {
             batch
                 .par_iter()
                 .map(|job| {
-                    let o = index_file(job, &fields, &opts.read, w);
+                    let o = index_file(job, &fields, &opts.read, w, progress);
                     if let Outcome::Skipped(s) = &o {
                         progress.skipped(s);
                     }
@@ -226,6 +241,7 @@ pub fn update(opts: &BuildOptions, progress: &dyn Progress) -> Result<Summary> {
                     }
                     summary.bytes += job.stat.size;
                     since_commit += job.stat.size;
+                    manifest.unskip(&record.path);
                     manifest.upsert(record);
                     dirty = true;
                 }
@@ -238,8 +254,16 @@ pub fn update(opts: &BuildOptions, progress: &dyn Progress) -> Result<Summary> {
                     // A file that can no longer be read leaves the index.
                     if job.known.is_some() {
                         writer.delete_term(Term::from_field_text(fields.path, &job.key));
-                        manifest.remove(&job.key);
                         summary.removed += 1;
+                    }
+                    let record = SkippedRecord {
+                        path: job.key.clone(),
+                        fingerprint: job.stat,
+                        reason: s.reason.clone(),
+                        retry: s.retry,
+                    };
+                    if manifest.skipped(&job.key) != Some(&record) {
+                        manifest.skip(record);
                         dirty = true;
                     }
                     summary.skipped.push(s);
@@ -314,13 +338,17 @@ fn merge_small_segments(index: &Index, writer: &mut IndexWriter<TantivyDocument>
 pub fn is_stale(manifest: &Manifest, corpus: &Path) -> Result<bool> {
     let (files, _) = read::walk(corpus)?;
     let root = std::fs::canonicalize(corpus).map_err(|e| Error::io(corpus, e))?;
-    if root != manifest.corpus || files.len() != manifest.docs.len() {
+    if root != manifest.corpus || files.len() != manifest.docs.len() + manifest.skipped.len() {
         return Ok(true);
     }
     for path in files {
         let key = manifest::relative_key(corpus, &path);
-        let same = match (manifest.get(&key), Fingerprint::stat(&path)) {
-            (Some(r), Ok(stat)) => r.fingerprint.same_stat(&stat),
+        let known = manifest
+            .get(&key)
+            .map(|r| r.fingerprint)
+            .or_else(|| manifest.skipped(&key).map(|r| r.fingerprint));
+        let same = match (known, Fingerprint::stat(&path)) {
+            (Some(r), Ok(stat)) => r.same_stat(&stat),
             _ => false,
         };
         if !same {
@@ -360,6 +388,7 @@ fn index_file(
     fields: &Fields,
     read_opts: &ReadOptions,
     writer: &IndexWriter<TantivyDocument>,
+    progress: &dyn Progress,
 ) -> Outcome {
     let bytes = match read::read_bytes(&job.path, read_opts) {
         Ok(b) => b,
@@ -380,12 +409,12 @@ fn index_file(
     };
     drop(bytes);
     if src.lines.iter().all(|l| l.trim().is_empty()) {
-        return Outcome::Skipped(Skipped {
-            path: job.path.clone(),
-            reason: "no text (empty or blank)".into(),
-        });
+        return Outcome::Skipped(Skipped::new(&job.path, "no text (empty or blank)"));
     }
     let plan = Plan::from_source(&src);
+    for note in &plan.notes {
+        progress.warning(&format!("{}: {note}", job.path.display()));
+    }
     let record = record_for(&plan, &job.key, fingerprint);
     let docs = super::documents(fields, &plan, &job.key, record.id);
     // The delete takes an earlier opstamp than this file's new passages, so it removes only the
@@ -395,10 +424,7 @@ fn index_file(
     }
     for d in docs {
         if let Err(e) = writer.add_document(d) {
-            return Outcome::Skipped(Skipped {
-                path: job.path.clone(),
-                reason: format!("index writer failed: {e}"),
-            });
+            return Outcome::Skipped(Skipped::new(&job.path, format!("index writer failed: {e}")));
         }
     }
     Outcome::Indexed(record, job.known.is_some())
@@ -413,6 +439,7 @@ fn record_for(plan: &Plan, key: &str, fingerprint: Fingerprint) -> DocRecord {
         title: plan.meta.title.clone(),
         period: plan.meta.period.clone(),
         encoding: plan.encoding.to_string(),
+        format: plan.format.as_str().to_string(),
         fingerprint,
         passages: plan.passages.len() as u64,
         chars: plan.chars() as u64,

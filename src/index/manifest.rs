@@ -23,6 +23,21 @@ pub struct Manifest {
     /// One record per indexed file, sorted by path.
     /// Shared with results, which carry their document's record.
     pub docs: Vec<Arc<DocRecord>>,
+    /// Files of the corpus that were not indexed, and why, sorted by path: an unchanged one is
+    /// not read again (an encrypted PDF stays encrypted), and is no reason to update the index.
+    pub skipped: Vec<SkippedRecord>,
+}
+
+/// A file of the corpus that could not be indexed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SkippedRecord {
+    /// Path relative to the corpus, as for documents.
+    pub path: String,
+    /// Size and modification time when it was tried.
+    pub fingerprint: Fingerprint,
+    pub reason: String,
+    /// It may read another time unchanged (a tool it needs was missing): `index` tries again.
+    pub retry: bool,
 }
 
 /// One indexed file.
@@ -38,6 +53,8 @@ pub struct DocRecord {
     pub title: Option<String>,
     pub period: Option<String>,
     pub encoding: String,
+    /// The format it came in: `text`, `pdf`, `docx`, `html`.
+    pub format: String,
     /// What the file looked like when indexed: size, modification time, content hash.
     pub fingerprint: Fingerprint,
     pub passages: u64,
@@ -161,6 +178,7 @@ impl Manifest {
             format: FORMAT,
             corpus,
             docs: Vec::new(),
+            skipped: Vec::new(),
         }
     }
 
@@ -226,6 +244,30 @@ impl Manifest {
         }
     }
 
+    /// The record of a skipped file, by corpus-relative path.
+    pub fn skipped(&self, path: &str) -> Option<&SkippedRecord> {
+        self.skipped
+            .binary_search_by(|d| d.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.skipped[i])
+    }
+
+    /// Records a skipped file (and drops any document record it had).
+    pub fn skip(&mut self, record: SkippedRecord) {
+        self.remove(&record.path);
+        match self.skipped.binary_search_by(|d| d.path.cmp(&record.path)) {
+            Ok(i) => self.skipped[i] = record,
+            Err(i) => self.skipped.insert(i, record),
+        }
+    }
+
+    /// Forgets that a file was skipped.
+    pub fn unskip(&mut self, path: &str) {
+        if let Ok(i) = self.skipped.binary_search_by(|d| d.path.as_str().cmp(path)) {
+            self.skipped.remove(i);
+        }
+    }
+
     /// Number of passages in all documents.
     pub fn passages(&self) -> u64 {
         self.docs.iter().map(|d| d.passages).sum()
@@ -254,6 +296,7 @@ mod tests {
             title: None,
             period: None,
             encoding: "UTF-8".into(),
+            format: "text".into(),
             fingerprint: Fingerprint::default(),
             passages: 1,
             chars: 10,

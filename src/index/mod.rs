@@ -37,6 +37,7 @@ struct StoredInfo {
     line_end: u32,
     line_map: Vec<(u32, u32)>,
     heads: Vec<u32>,
+    pages: Option<(u32, u32)>,
 }
 
 /// The tantivy documents of a plan's passages. `key` is the file's corpus-relative path.
@@ -60,6 +61,7 @@ pub fn documents(fields: &Fields, plan: &Plan, key: &str, id: u64) -> Vec<Tantiv
                 line_end: p.line_end,
                 line_map: p.line_map.clone(),
                 heads: p.heads.clone(),
+                pages: p.pages,
             };
             let mut doc = TantivyDocument::new();
             doc.add_text(fields.chars, &p.text);
@@ -110,6 +112,7 @@ pub fn passage_from_doc(fields: &Fields, doc: &TantivyDocument) -> Result<Passag
         text,
         line_map: info.line_map,
         heads: info.heads,
+        pages: info.pages,
     })
 }
 

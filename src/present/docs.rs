@@ -21,6 +21,10 @@ pub struct DocRow {
     pub encoding: String,
     /// Bytes that were not valid in that encoding, read as U+FFFD.
     pub undecodable: usize,
+    /// The format the file came in: `text`, `pdf`, `docx`, `html`.
+    pub format: String,
+    /// Pages, for a paged format.
+    pub pages: Option<u32>,
 }
 
 pub fn json(w: &mut dyn Write, rows: &[DocRow]) -> io::Result<()> {
@@ -30,14 +34,15 @@ pub fn json(w: &mut dyn Write, rows: &[DocRow]) -> io::Result<()> {
 pub fn human(w: &mut dyn Write, rows: &[DocRow]) -> io::Result<()> {
     let mut t = super::table::new(
         &[
-            "region", "file", "chapters", "sections", "passages", "chars", "title",
+            "region", "file", "format", "chapters", "sections", "passages", "chars", "title",
         ],
-        &[false, false, true, true, true, true, false],
+        &[false, false, false, true, true, true, true, false],
     );
     for r in rows {
         t.add_row(vec![
             r.region.clone(),
             r.file.clone(),
+            r.format.clone(),
             r.chapters.to_string(),
             r.sections.to_string(),
             r.passages.to_string(),

@@ -1,6 +1,7 @@
 //! `plansearch kwic`: concordance lines aligned on the match, and the words around the term.
 //!
-//! JSON Lines, one occurrence per line: `{"file", "region", "line", "chapter", "section",
+//! JSON Lines, one occurrence per line: `{"file", "region", "line", "page_start", "page_end",
+//! "chapter", "section",
 //! "left", "match", "variant", "right"}`, `line` being the file line where the occurrence starts,
 //! `match` the occurrence as written and `variant` the wording of the term it matched.
 //! With `--contexts`: `{"side", "word", "count", "documents"}`.
@@ -66,12 +67,13 @@ pub fn human(
         };
         writeln!(
             w,
-            "{region}{}│{}│{}│ {}:{} {}",
+            "{region}{}│{}│{}│ {}:{}{} {}",
             pad_left(&l.left, left_width),
             palette.matched(&l.matched),
             pad_right(&l.right, right_width),
             palette.file(&l.doc.file),
             palette.lines(&l.line.to_string()),
+            super::search::pages_label(l.pages),
             palette.dim(&place(l)),
         )?;
     }
@@ -83,6 +85,8 @@ struct JsonLine<'a> {
     file: &'a str,
     region: &'a str,
     line: u32,
+    page_start: Option<u32>,
+    page_end: Option<u32>,
     chapter: Option<&'a HeadingRef>,
     section: Option<&'a HeadingRef>,
     left: &'a str,
@@ -100,6 +104,8 @@ pub fn json(w: &mut dyn Write, lines: &[KwicLine]) -> io::Result<()> {
                 file: &l.doc.file,
                 region: &l.doc.region,
                 line: l.line,
+                page_start: l.pages.map(|p| p.0),
+                page_end: l.pages.map(|p| p.1),
                 chapter: l.chapter.as_ref(),
                 section: l.section.as_ref(),
                 left: &l.left,

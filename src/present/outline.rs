@@ -56,3 +56,22 @@ fn heading_line(label: &str, title: Option<&str>, inferred: bool) -> String {
     }
     s
 }
+
+/// The text lines a reader made of a file, numbered as passages' lines are, with the pages each
+/// came from for a paged format: `12  p.3–4  text`.
+pub fn lines(w: &mut dyn Write, src: &crate::read::SourceText) -> io::Result<()> {
+    let width = src.lines.len().to_string().len();
+    for (i, l) in src.lines.iter().enumerate() {
+        let page = match src.pages.as_ref().and_then(|p| p.get(i)) {
+            Some(&(a, b)) if a == b => format!("p.{a}  "),
+            Some(&(a, b)) => format!("p.{a}–{b}  "),
+            None => String::new(),
+        };
+        let level = match src.levels.get(i).copied().flatten() {
+            Some(l) => format!("[h{}] ", l + 1),
+            None => String::new(),
+        };
+        writeln!(w, "{:>width$}  {page}{level}{l}", i + 1)?;
+    }
+    Ok(())
+}

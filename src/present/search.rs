@@ -2,7 +2,8 @@
 //!
 //! JSON Lines, one hit per line:
 //! `{"rank", "score", "match", "file", "region", "title", "chapter": {"no", "title", "label"} | null,
-//!   "section": {…} | null, "path", "kind", "line_start", "line_end", "text", "highlights": [[start, end], …],
+//!   "section": {…} | null, "path", "kind", "line_start", "line_end", "page_start", "page_end", "text",
+//!   "highlights": [[start, end], …],
 //!   "expanded_from": {"term", "via", "matched"} | null, "explain"?: {…}}`
 //! with `highlights` as character offsets into `text`. [`JsonHit`] is the one JSON form of a hit:
 //! compare's side-by-side passages use it too.
@@ -32,6 +33,8 @@ pub struct JsonHit<'a> {
     kind: Kind,
     line_start: u32,
     line_end: u32,
+    page_start: Option<u32>,
+    page_end: Option<u32>,
     text: &'a str,
     highlights: Vec<[usize; 2]>,
     expanded_from: Option<&'a ExpandedFrom>,
@@ -77,6 +80,8 @@ impl<'a> JsonHit<'a> {
             kind: h.passage.kind,
             line_start: h.passage.line_start,
             line_end: h.passage.line_end,
+            page_start: h.passage.pages.map(|p| p.0),
+            page_end: h.passage.pages.map(|p| p.1),
             text: &h.passage.text,
             highlights: h.highlights.iter().map(|&(s, e)| [s, e]).collect(),
             expanded_from: h.expanded_from.as_ref(),
@@ -228,10 +233,11 @@ pub fn write_hit(
     let loc = location(h);
     writeln!(
         w,
-        "{lead}{}  {}:{}  {}{}",
+        "{lead}{}  {}:{}{}  {}{}",
         h.doc.region,
         palette.file(&h.doc.file),
         palette.lines(&lines),
+        pages_label(p.pages),
         if loc.is_empty() {
             String::new()
         } else {
@@ -240,6 +246,15 @@ pub fn write_hit(
         palette.dim(&tier_label(h)),
     )?;
     writeln!(w, "{indent}{}", snippet(&p.text, &h.highlights, palette))
+}
+
+/// ` p.12` or ` p.12–13` for a passage from a paged format; empty otherwise.
+pub fn pages_label(pages: Option<(u32, u32)>) -> String {
+    match pages {
+        Some((a, b)) if a == b => format!(" p.{a}"),
+        Some((a, b)) => format!(" p.{a}–{b}"),
+        None => String::new(),
+    }
 }
 
 const SNIPPET: usize = 160;

@@ -24,6 +24,8 @@ pub struct KwicLine {
     pub line: u32,
     pub chapter: Option<HeadingRef>,
     pub section: Option<HeadingRef>,
+    /// The pages of the passage holding it, for a paged format.
+    pub pages: Option<(u32, u32)>,
     /// Context before and after, at most the requested display width, on one line.
     pub left: String,
     /// The occurrence as the text writes it.
@@ -74,6 +76,7 @@ pub fn concordance(
                 line: passage.line_of(s as u32),
                 chapter: passage.chapter.clone(),
                 section: passage.section.clone(),
+                pages: passage.pages,
                 left: take_width(chars[..s].iter().rev(), width)
                     .chars()
                     .rev()

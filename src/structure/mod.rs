@@ -183,6 +183,13 @@ enum Draft {
 
 /// Reads the structure of one plan from its decoded lines. `file` is the file name.
 pub fn analyse(lines: &[String], file: &str) -> Structure {
+    analyse_with_levels(lines, file, &[])
+}
+
+/// Reads the structure of one plan whose format marked some lines as headings: `levels[i]` is
+/// the outline level (0 = chapter, 1 = section, deeper below) a line's style gave it. Such a
+/// line is a heading even without a label (第X章) in its text, numbered in turn with its level.
+pub fn analyse_with_levels(lines: &[String], file: &str, levels: &[Option<u8>]) -> Structure {
     let markdown = lines
         .iter()
         .filter(|l| clean::looks_like_markdown_heading(l))
@@ -201,6 +208,9 @@ pub fn analyse(lines: &[String], file: &str) -> Structure {
         .filter(|&i| !front.contains(&i) && !in_toc(i))
         .collect();
     let mut drafts = classify(&cleaned, &body);
+    if levels.iter().any(Option::is_some) {
+        headings_from_levels(&mut drafts, &cleaned, levels);
+    }
     assemble_box_titles(&mut drafts);
 
     let has_sections = drafts
@@ -342,6 +352,65 @@ fn classify_text(i: usize, t: &str, indent: Indent, l: &CleanLine, drafts: &mut 
         // continuation of a wrapped list item too.
         let new_unit = indent == Indent::Tab || heading::starts_item(t);
         drafts.push(other(t, Role::Text { indent, new_unit }));
+    }
+}
+
+/// Lines a format marked as headings (by style) that carry no label of their own become headings
+/// of their level, numbered after the last heading of that level in the same parent.
+fn headings_from_levels(drafts: &mut [Draft], lines: &[CleanLine], levels: &[Option<u8>]) {
+    let form_of = |level: u8| match level {
+        0 => Form::Chapter,
+        1 => Form::Section,
+        2 => Form::Yi,
+        3 => Form::ParenYi,
+        _ => Form::Arabic,
+    };
+    // The last number seen at each level, reset below a new heading.
+    let mut last: [u32; 5] = [0; 5];
+    let depth = |form: Form| match form {
+        Form::Chapter => Some(0),
+        Form::Section => Some(1),
+        Form::Yi => Some(2),
+        Form::ParenYi => Some(3),
+        Form::Arabic => Some(4),
+        _ => None,
+    };
+    for d in drafts.iter_mut() {
+        let (line, text) = match d {
+            Draft::Heading { h, .. } => {
+                if let (Some(k), Some(no)) = (depth(h.form), h.no) {
+                    last[k] = no;
+                    last[k + 1..].fill(0);
+                }
+                continue;
+            }
+            Draft::Other(p) if matches!(p.role, Role::Text { .. }) => (p.line, p.text.clone()),
+            Draft::Other(_) => continue,
+        };
+        let Some(level) = levels.get(line).copied().flatten() else {
+            continue;
+        };
+        let title = heading::collapse_spaces(&lines[line].text);
+        // A styled line that is a sentence is body text whatever its style says.
+        if title.is_empty() || title.chars().count() > 60 || title.ends_with('。') {
+            continue;
+        }
+        let form = form_of(level);
+        let k = depth(form).unwrap_or(4);
+        last[k] += 1;
+        last[k + 1..].fill(0);
+        *d = Draft::Heading {
+            line,
+            text: text.clone(),
+            h: HeadingLine {
+                form,
+                no: Some(last[k]),
+                ocr: false,
+                label: heading::label_for(form, last[k]),
+                title,
+                rest: None,
+            },
+        };
     }
 }
 

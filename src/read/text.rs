@@ -1,166 +1,21 @@
-//! Stage 1: plan files from disk, decoded to text lines.
+//! Text files: bytes to text in the encoding a plan was saved in.
 //!
-//! Users' folders hold texts saved by Word, Notepad and PDF converters: UTF-8 with or without a
-//! BOM, UTF-16 with a BOM, GB18030/GBK without one, and junk (binaries, empty files, files too
-//! large to be a plan). [`walk`] lists the `.txt` and `.md` files of a corpus and reports what it
-//! could not enter; [`read_file`] decodes one file or says, in one line, why it was skipped.
-//! The structure stage receives [`SourceText`]: the file name and its lines.
-
-use std::fs;
-use std::io::Read;
-use std::path::{Path, PathBuf};
+//! A BOM decides; then valid UTF-8; then UTF-16 recognised by the pattern of its zero bytes;
+//! then the legacy encoding chardetng guesses (GB18030 for Chinese). encoding_rs decodes.
 
 use encoding_rs::Encoding;
 
-use crate::error::{Error, Result, io_reason};
+use super::{Extracted, ReadOptions, Unread};
 
-/// One decoded plan file.
-#[derive(Debug, Clone)]
-pub struct SourceText {
-    pub path: PathBuf,
-    /// The file name, as shown to users (lossy if the name is not UTF-8).
-    pub name: String,
-    pub lines: Vec<String>,
-    /// The encoding the file was read in (`UTF-8`, `GB18030`, `UTF-16LE` …).
-    pub encoding: &'static str,
-    /// Bytes that were not valid in that encoding, replaced by U+FFFD.
-    pub replaced: usize,
-}
-
-/// A file the reader did not take, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
-    pub path: PathBuf,
-    pub reason: String,
-}
-
-impl std::fmt::Display for Skipped {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.reason)
-    }
-}
-
-/// How files are read.
-#[derive(Debug, Clone, Copy)]
-pub struct ReadOptions {
-    /// Decode every file in this encoding instead of detecting one.
-    pub encoding: Option<&'static Encoding>,
-    /// Files larger than this are skipped: no plan is that long, and reading one would hold it
-    /// all in memory.
-    pub max_bytes: u64,
-}
-
-impl Default for ReadOptions {
-    fn default() -> Self {
-        ReadOptions {
-            encoding: None,
-            max_bytes: 64_000_000,
-        }
-    }
-}
-
-/// Looks up an encoding by any of its WHATWG labels (`gbk`, `gb18030`, `utf-16le`, `big5` …).
-pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
-    Encoding::for_label(label.trim().as_bytes())
-}
-
-fn is_plan_file(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
-}
-
-/// That `corpus` is a folder that can be read: the error names it otherwise.
-pub fn check_corpus(corpus: &Path) -> Result<()> {
-    let meta = fs::metadata(corpus).map_err(|e| Error::io(corpus, e))?;
-    if !meta.is_dir() {
-        return Err(Error::NotADirectory(corpus.to_path_buf()));
-    }
-    Ok(())
-}
-
-/// The `.txt` and `.md` files under `corpus`, sorted by path, and the entries that could not be
-/// visited (unreadable directories, symlink loops). Hidden files and directories are skipped.
-pub fn walk(corpus: &Path) -> Result<(Vec<PathBuf>, Vec<Skipped>)> {
-    check_corpus(corpus)?;
-    let mut files = Vec::new();
-    let mut skipped = Vec::new();
-    let walker = walkdir::WalkDir::new(corpus)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        match entry {
-            Ok(e) if e.file_type().is_file() && is_plan_file(e.path()) => files.push(e.into_path()),
-            Ok(_) => {}
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| corpus.to_path_buf());
-                let reason = if e.loop_ancestor().is_some() {
-                    "symbolic link loop".to_string()
-                } else {
-                    e.io_error().map_or_else(|| e.to_string(), io_reason)
-                };
-                skipped.push(Skipped { path, reason });
-            }
-        }
-    }
-    Ok((files, skipped))
-}
-
-/// Reads a file's bytes, refusing one larger than `opts.max_bytes`.
-pub fn read_bytes(path: &Path, opts: &ReadOptions) -> std::result::Result<Vec<u8>, Skipped> {
-    let skip = |reason: String| Skipped {
-        path: path.to_path_buf(),
-        reason,
-    };
-    let file = fs::File::open(path).map_err(|e| skip(io_reason(&e)))?;
-    let len = file.metadata().map_err(|e| skip(io_reason(&e)))?.len();
-    let mb = |b: u64| b as f64 / 1e6;
-    if len > opts.max_bytes {
-        return Err(skip(format!(
-            "too large to be a plan ({:.1} MB, limit {:.1} MB)",
-            mb(len),
-            mb(opts.max_bytes)
-        )));
-    }
-    let mut bytes = Vec::with_capacity(len as usize);
-    // The limit holds even for a file that grows while it is read.
-    file.take(opts.max_bytes + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| skip(io_reason(&e)))?;
-    Ok(bytes)
-}
-
-/// Decodes file bytes into a source, or says why they are skipped.
-pub fn source_from_bytes(
-    path: &Path,
-    bytes: &[u8],
-    opts: &ReadOptions,
-) -> std::result::Result<SourceText, Skipped> {
-    let decoded = decode(bytes, opts.encoding).map_err(|reason| Skipped {
-        path: path.to_path_buf(),
-        reason,
-    })?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string());
-    Ok(SourceText {
-        path: path.to_path_buf(),
-        name,
-        lines: split_lines(&decoded.text),
-        encoding: decoded.encoding,
-        replaced: decoded.replaced,
+/// Reads a text file: its lines in the encoding found (or forced).
+pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Extracted, Unread> {
+    let d = decode(bytes, opts.encoding)?;
+    Ok(Extracted {
+        lines: split_lines(&d.text),
+        encoding: d.encoding,
+        replaced: d.replaced,
+        ..Extracted::default()
     })
-}
-
-/// Reads and decodes one plan file, or says why it is skipped.
-pub fn read_file(path: &Path, opts: &ReadOptions) -> std::result::Result<SourceText, Skipped> {
-    source_from_bytes(path, &read_bytes(path, opts)?, opts)
 }
 
 /// Decoded text with the encoding used.
@@ -237,7 +92,7 @@ fn finish(text: String, encoding: &'static str, had_errors: bool) -> Decoded {
 
 /// UTF-16 without a BOM: ASCII characters (newlines, digits) put their zero byte on one side
 /// of each pair, consistently.
-fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+pub(crate) fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     if bytes.len() % 2 != 0 {
         return None;
     }
