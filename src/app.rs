@@ -23,6 +23,7 @@ pub enum Command {
     Search(SearchConfig),
     Compare(CompareConfig),
     Kwic(KwicConfig),
+    Serve(crate::serve::ServeOptions),
 }
 
 /// How a successful run ended: with results, or with none.
@@ -51,6 +52,7 @@ pub fn run(config: &Config) -> crate::Result<Outcome> {
         Command::Search(c) => cmd::search::run(c),
         Command::Compare(c) => cmd::compare::run(c),
         Command::Kwic(c) => cmd::kwic::run(c),
+        Command::Serve(c) => cmd::serve::run(c),
     }
 }
 

@@ -54,6 +54,26 @@ enum CliCommand {
     Compare(CompareArgs),
     /// A concordance: every occurrence in context, aligned; or the words around the term.
     Kwic(KwicArgs),
+    /// Serve the pages and the JSON API in a browser (http://127.0.0.1:8080/ by default).
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    location: Location,
+    /// The port to listen on; 0 lets the system choose one.
+    #[arg(long, default_value_t = 8080, value_name = "N")]
+    port: u16,
+    /// The address to listen on; anything but 127.0.0.1 opens the plans to the network.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    host: std::net::IpAddr,
+    /// Also answer requests that name this host (repeatable): a name this machine is reached by.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allow_hosts: Vec<String>,
+    /// Open the page in the default browser.
+    #[arg(long)]
+    open: bool,
 }
 
 /// Restrictions to some documents, shared by search, compare and kwic.
@@ -247,8 +267,11 @@ struct SearchArgs {
     #[arg(long, value_name = "N")]
     chapter: Option<u32>,
     /// Write JSON Lines, one hit per line.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     json: bool,
+    /// Write CSV with a header line, one hit per row.
+    #[arg(long)]
+    csv: bool,
     /// Colour matches: auto (a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     color: ColorWhen,
@@ -352,7 +375,15 @@ impl Cli {
                 limit: a.limit as usize,
                 filters: a.filter.into_filters(a.chapter),
                 json: a.json,
-                palette: palette_for(if a.json { Format::Json } else { Format::Human }, a.color),
+                csv: a.csv,
+                palette: palette_for(
+                    if a.json || a.csv {
+                        Format::Json
+                    } else {
+                        Format::Human
+                    },
+                    a.color,
+                ),
                 expand: !a.no_expand,
                 explain: a.explain,
                 terms: a.terms,
@@ -404,6 +435,13 @@ impl Cli {
                     terms: a.terms,
                 })
             }
+            CliCommand::Serve(a) => Command::Serve(crate::serve::ServeOptions {
+                location: a.location.with(read),
+                host: a.host,
+                port: a.port,
+                allow_hosts: a.allow_hosts,
+                open: a.open,
+            }),
         };
         Ok(Config { command })
     }

@@ -12,12 +12,14 @@ pub mod cmd;
 pub mod error;
 pub mod eval;
 pub mod index;
+pub mod open;
 pub mod passage;
 pub mod plan;
 pub mod present;
 pub mod query;
 pub mod read;
 pub mod scale;
+pub mod serve;
 pub mod structure;
 
 pub use error::{Error, Result};

@@ -12,5 +12,6 @@ mod readme;
 mod recall;
 mod scale;
 mod search;
+mod serve;
 mod structure;
 mod variants;

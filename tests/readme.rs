@@ -96,6 +96,14 @@ fn the_documented_csv_headers_are_the_real_ones() {
         assert_eq!(run.code, 0, "{}", run.stderr);
         assert_eq!(run.stdout.lines().next().unwrap(), documented, "{table}");
     }
+    let search_csv = section(&text, "### `search --csv`");
+    let documented = search_csv
+        .iter()
+        .find(|l| l.starts_with('`'))
+        .and_then(|l| l.split('`').nth(1))
+        .unwrap();
+    let run = plansearch(dir.path(), &["search", "营商环境", "--csv"]);
+    assert_eq!(run.stdout.lines().next().unwrap(), documented);
     let kwic = section(&text, "### `kwic`");
     for (args, marker) in [
         (&["kwic", "营商环境", "--csv"][..], "- `--csv`: `"),

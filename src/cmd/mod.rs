@@ -1,5 +1,5 @@
-//! One module per subcommand, each with a config struct and a `run` entry point; and the one
-//! place where query commands find their index, building or updating it when needed.
+//! One module per subcommand, each with a config struct and a `run` entry point. Query commands
+//! find their index through [`crate::open`].
 
 pub mod compare;
 pub mod docs;
@@ -7,86 +7,6 @@ pub mod index;
 pub mod kwic;
 pub mod outline;
 pub mod search;
+pub mod serve;
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
-
-use crate::error::{Error, Result};
-use crate::index::Opened;
-use crate::index::build::{self, BuildOptions, Summary};
-use crate::present::progress::{Reporter, summary_line};
-use crate::read::ReadOptions;
-
-/// The corpus folder used when none is given and the index records none.
-pub const DEFAULT_CORPUS: &str = "corpus";
-/// The index folder used when none is given.
-pub const DEFAULT_INDEX: &str = "index";
-
-/// Where a query command finds its index, and the corpus it mirrors.
-#[derive(Debug, Clone)]
-pub struct IndexLocation {
-    pub index: PathBuf,
-    /// `--corpus`, if given; otherwise the corpus the index records, or `corpus/`.
-    pub corpus: Option<PathBuf>,
-    pub read: ReadOptions,
-}
-
-/// Opens the index, first building it if it is missing, or updating it if its corpus changed.
-/// Another process writing the index is not an error here: the index is searched as it is.
-pub fn open_fresh(loc: &IndexLocation) -> Result<Opened> {
-    let opened = match Opened::open(&loc.index) {
-        Err(Error::NoIndex(_)) => None,
-        other => Some(other?),
-    };
-    let Some(opened) = opened else {
-        let corpus = loc
-            .corpus
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_CORPUS));
-        crate::read::check_corpus(&corpus)?; // a missing corpus is the error, not the missing index
-        eprintln!(
-            "plansearch: no index at {}; indexing {} first",
-            loc.index.display(),
-            corpus.display()
-        );
-        run_build(&corpus, &loc.index, loc.read, Duration::from_secs(600))?;
-        return Opened::open(&loc.index);
-    };
-    let corpus = match &loc.corpus {
-        Some(c) => c.clone(),
-        None if opened.manifest.corpus.is_dir() => opened.manifest.corpus.clone(),
-        None if Path::new(DEFAULT_CORPUS).is_dir() => PathBuf::from(DEFAULT_CORPUS),
-        // The corpus is gone: the index is all there is.
-        None => return Ok(opened),
-    };
-    if !build::is_stale(&opened.manifest, &corpus)? {
-        return Ok(opened);
-    }
-    drop(opened);
-    match run_build(&corpus, &loc.index, loc.read, Duration::ZERO) {
-        Ok(()) => {}
-        Err(Error::IndexBusy(dir)) => eprintln!(
-            "plansearch: index {}: another plansearch process is updating it; searching it as it is",
-            dir.display()
-        ),
-        Err(e) => return Err(e),
-    }
-    Opened::open(&loc.index)
-}
-
-fn run_build(corpus: &Path, index: &Path, read: ReadOptions, lock_wait: Duration) -> Result<()> {
-    let mut opts = BuildOptions::new(corpus.to_path_buf(), index.to_path_buf());
-    opts.read = read;
-    opts.lock_wait = lock_wait;
-    build_reported(&opts).map(drop)
-}
-
-/// Builds or updates an index with progress on stderr, and a summary line at the end.
-pub fn build_reported(opts: &BuildOptions) -> Result<Summary> {
-    let reporter = Reporter::new();
-    let summary = build::update(opts, &reporter);
-    reporter.done();
-    let summary = summary?;
-    eprintln!("plansearch: {}", summary_line(&summary, &opts.index));
-    Ok(summary)
-}
+pub use crate::open::{DEFAULT_CORPUS, DEFAULT_INDEX, IndexLocation, build_reported, open_fresh};

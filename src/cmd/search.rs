@@ -18,6 +18,8 @@ pub struct SearchConfig {
     pub limit: usize,
     pub filters: Filters,
     pub json: bool,
+    /// Write CSV with a header line.
+    pub csv: bool,
     pub palette: Palette,
     /// Search other wordings, sections and related wording too.
     pub expand: bool,
@@ -42,11 +44,13 @@ pub fn run(c: &SearchConfig) -> Result<Outcome> {
     present::to_stdout(|w| {
         if c.json {
             present::search::json(w, &results, c.explain)
+        } else if c.csv {
+            present::search::csv(w, &results.hits)
         } else {
             present::search::human(w, &results, c.palette, c.explain)
         }
     })?;
-    if !c.json {
+    if !c.json && !c.csv {
         for note in notes(&q, &results) {
             eprintln!("{note}");
         }

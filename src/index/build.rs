@@ -443,6 +443,11 @@ fn record_for(plan: &Plan, key: &str, fingerprint: Fingerprint) -> DocRecord {
         fingerprint,
         passages: plan.passages.len() as u64,
         chars: plan.chars() as u64,
+        sections: plan.sections() as u64,
+        issuer: plan.meta.issuer.clone(),
+        date: plan.meta.date.clone(),
+        undecodable: plan.replaced as u64,
+        pages: plan.pages,
         chapters: plan
             .outline
             .chapters

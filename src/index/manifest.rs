@@ -60,6 +60,15 @@ pub struct DocRecord {
     pub passages: u64,
     /// Characters in all passages: the denominator of rates.
     pub chars: u64,
+    /// Sections in all chapters.
+    pub sections: u64,
+    /// The issuing body and date, as the front page states them.
+    pub issuer: Option<String>,
+    pub date: Option<String>,
+    /// Bytes read as U+FFFD.
+    pub undecodable: u64,
+    /// Pages, for a paged format.
+    pub pages: Option<u32>,
     /// The outline's chapters in order; a passage's `chapter_ord` is 1 + its index here.
     pub chapters: Vec<ChapterRecord>,
 }
@@ -300,6 +309,11 @@ mod tests {
             fingerprint: Fingerprint::default(),
             passages: 1,
             chars: 10,
+            sections: 0,
+            issuer: None,
+            date: None,
+            undecodable: 0,
+            pages: None,
             chapters: vec![],
         }
     }

@@ -289,7 +289,8 @@ fn counts_json(k: &Counts, best: &[Hit], concept: &Concept) -> Map<String, Value
     m
 }
 
-pub fn json(w: &mut dyn Write, c: &Comparison) -> io::Result<()> {
+/// The comparison as the one JSON object `compare --json` writes and the web API returns.
+pub fn value(c: &Comparison) -> Value {
     let documents: Vec<Value> = c
         .rows
         .iter()
@@ -318,7 +319,11 @@ pub fn json(w: &mut dyn Write, c: &Comparison) -> io::Result<()> {
             Value::Object(d)
         })
         .collect();
-    super::json_line(w, &json!({ "queries": c.queries, "documents": documents }))
+    json!({ "queries": c.queries, "documents": documents })
+}
+
+pub fn json(w: &mut dyn Write, c: &Comparison) -> io::Result<()> {
+    super::json_line(w, &value(c))
 }
 
 pub fn csv(w: &mut dyn Write, c: &Comparison, table: CsvTable) -> io::Result<()> {

@@ -27,6 +27,29 @@ pub struct DocRow {
     pub pages: Option<u32>,
 }
 
+impl DocRow {
+    /// The row of an indexed document, from what the index recorded: the same as the row of
+    /// the plan read from its file.
+    pub fn from_record(d: &crate::index::DocRecord) -> DocRow {
+        DocRow {
+            file: d.file.clone(),
+            region: d.region.clone(),
+            title: d.title.clone(),
+            period: d.period.clone(),
+            issuer: d.issuer.clone(),
+            date: d.date.clone(),
+            chapters: d.chapters.len(),
+            sections: d.sections as usize,
+            passages: d.passages as usize,
+            chars: d.chars as usize,
+            encoding: d.encoding.clone(),
+            undecodable: d.undecodable as usize,
+            format: d.format.clone(),
+            pages: d.pages,
+        }
+    }
+}
+
 pub fn json(w: &mut dyn Write, rows: &[DocRow]) -> io::Result<()> {
     rows.iter().try_for_each(|r| super::json_line(w, r))
 }

@@ -80,8 +80,9 @@ pub fn human(
     Ok(())
 }
 
+/// A concordance line as JSON: what `kwic --json` writes per line and the web API returns.
 #[derive(Serialize)]
-struct JsonLine<'a> {
+pub struct JsonLine<'a> {
     file: &'a str,
     region: &'a str,
     line: u32,
@@ -96,24 +97,27 @@ struct JsonLine<'a> {
     right: &'a str,
 }
 
+impl<'a> JsonLine<'a> {
+    pub fn new(l: &'a KwicLine) -> Self {
+        JsonLine {
+            file: &l.doc.file,
+            region: &l.doc.region,
+            line: l.line,
+            page_start: l.pages.map(|p| p.0),
+            page_end: l.pages.map(|p| p.1),
+            chapter: l.chapter.as_ref(),
+            section: l.section.as_ref(),
+            left: &l.left,
+            matched: &l.matched,
+            variant: &l.variant,
+            right: &l.right,
+        }
+    }
+}
+
 pub fn json(w: &mut dyn Write, lines: &[KwicLine]) -> io::Result<()> {
     for l in lines {
-        super::json_line(
-            w,
-            &JsonLine {
-                file: &l.doc.file,
-                region: &l.doc.region,
-                line: l.line,
-                page_start: l.pages.map(|p| p.0),
-                page_end: l.pages.map(|p| p.1),
-                chapter: l.chapter.as_ref(),
-                section: l.section.as_ref(),
-                left: &l.left,
-                matched: &l.matched,
-                variant: &l.variant,
-                right: &l.right,
-            },
-        )?;
+        super::json_line(w, &JsonLine::new(l))?;
     }
     Ok(())
 }

@@ -21,7 +21,7 @@ use crate::query::{Hit, MatchKind, SearchResults};
 #[derive(Serialize)]
 pub struct JsonHit<'a> {
     rank: usize,
-    score: f32,
+    score: f64,
     #[serde(rename = "match")]
     matched: MatchKind,
     file: &'a str,
@@ -50,17 +50,19 @@ struct JsonExplain<'a> {
     focused: bool,
     standing: u8,
     framing: bool,
-    action: f32,
+    action: f64,
     under_heading: Option<&'a str>,
-    exact: f32,
-    bm25: f32,
-    heading: f32,
-    closeness: f32,
-    related: f32,
+    exact: f64,
+    bm25: f64,
+    heading: f64,
+    closeness: f64,
+    related: f64,
 }
 
-fn round3(x: f32) -> f32 {
-    (x * 1000.0).round() / 1000.0
+/// A score rounded to three decimals, as a JSON number that reads the same whether it is
+/// written directly or through a JSON value (an `f32` widens to `12.890999…`).
+fn round3(x: f32) -> f64 {
+    (f64::from(x) * 1000.0).round() / 1000.0
 }
 
 impl<'a> JsonHit<'a> {
@@ -99,6 +101,97 @@ impl<'a> JsonHit<'a> {
                 closeness: round3(e.closeness),
                 related: round3(e.related),
             }),
+        }
+    }
+}
+
+/// The columns of `search --csv`.
+pub const CSV_HEADER: [&str; 17] = [
+    "rank",
+    "score",
+    "match",
+    "region",
+    "file",
+    "line_start",
+    "line_end",
+    "page_start",
+    "page_end",
+    "chapter_no",
+    "chapter_title",
+    "section_no",
+    "section_title",
+    "path",
+    "kind",
+    "expanded_from",
+    "text",
+];
+
+/// Hits as CSV with a header line: `path` joined with ` › `, `expanded_from` the wordings the
+/// hit matched instead of the query (empty for the query's own).
+pub fn csv(w: &mut dyn Write, hits: &[Hit]) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(CSV_HEADER)?;
+    let num = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+    for h in hits {
+        let p = &h.passage;
+        out.write_record([
+            h.rank.to_string(),
+            format!("{:.3}", h.score),
+            h.kind.as_str().to_string(),
+            h.doc.region.clone(),
+            h.doc.file.clone(),
+            p.line_start.to_string(),
+            p.line_end.to_string(),
+            num(p.pages.map(|x| x.0)),
+            num(p.pages.map(|x| x.1)),
+            num(p.chapter.as_ref().and_then(|c| c.no)),
+            p.chapter
+                .as_ref()
+                .and_then(|c| c.title.clone())
+                .unwrap_or_default(),
+            num(p.section.as_ref().and_then(|c| c.no)),
+            p.section
+                .as_ref()
+                .and_then(|c| c.title.clone())
+                .unwrap_or_default(),
+            p.path.join(" › "),
+            p.kind.as_str().to_string(),
+            h.expanded_from
+                .as_ref()
+                .map(|e| e.matched.join(";"))
+                .unwrap_or_default(),
+            p.text.clone(),
+        ])?;
+    }
+    out.flush()
+}
+
+/// A passage as the reader shows it, without a query: where it is and what it says.
+#[derive(Serialize)]
+pub struct JsonPassage<'a> {
+    pub kind: Kind,
+    pub chapter: Option<&'a HeadingRef>,
+    pub section: Option<&'a HeadingRef>,
+    pub path: &'a [String],
+    pub line_start: u32,
+    pub line_end: u32,
+    pub page_start: Option<u32>,
+    pub page_end: Option<u32>,
+    pub text: &'a str,
+}
+
+impl<'a> JsonPassage<'a> {
+    pub fn new(p: &'a crate::passage::Passage) -> Self {
+        JsonPassage {
+            kind: p.kind,
+            chapter: p.chapter.as_ref(),
+            section: p.section.as_ref(),
+            path: &p.path,
+            line_start: p.line_start,
+            line_end: p.line_end,
+            page_start: p.pages.map(|x| x.0),
+            page_end: p.pages.map(|x| x.1),
+            text: &p.text,
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod compare;
 pub mod concept;
+pub mod document;
 pub mod exact;
 pub mod expand;
 pub mod filter;

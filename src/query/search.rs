@@ -1433,3 +1433,106 @@ fn rank_class(structure: bool, genre_code: u64) -> u8 {
         Some(_) => 1,
     }
 }
+
+/// How many passages contain the query as written, per document and per chapter number: what
+/// each filter value would give. Filters other than the chapter apply.
+#[derive(Debug, Clone, Default)]
+pub struct Facets {
+    /// (document id, passages), documents in corpus order.
+    pub by_doc: Vec<(u64, u64)>,
+    /// (chapter number, passages), by number.
+    pub by_chapter: Vec<(u32, u64)>,
+}
+
+/// Counts the passages of the query's exact tier (see [`Facets`]).
+pub fn facets(idx: &Opened, query: &Query, filters: &Filters) -> Result<Facets> {
+    let searcher = idx.searcher();
+    let without_chapter = Filters {
+        chapter: None,
+        ..filters.clone()
+    };
+    let plan = Resolved::new(idx, &searcher, query, &without_chapter, false)?;
+    let Some(q) = plan.tier_query(MatchKind::Exact) else {
+        return Ok(Facets::default());
+    };
+    let counts = searcher.search(&q, &DocChapterCount)?;
+    let mut by_doc: HashMap<u64, u64> = HashMap::new();
+    let mut by_chapter: HashMap<u32, u64> = HashMap::new();
+    for ((doc, ord), n) in counts {
+        *by_doc.entry(doc).or_default() += n;
+        let no = idx.doc(doc).and_then(|d| d.chapter(ord)).and_then(|c| c.no);
+        if let Some(no) = no {
+            *by_chapter.entry(no).or_default() += n;
+        }
+    }
+    let mut docs: Vec<(u64, u64)> = idx
+        .manifest
+        .docs
+        .iter()
+        .filter_map(|d| by_doc.get(&d.id).map(|&n| (d.id, n)))
+        .collect();
+    docs.sort_by_key(|&(id, _)| idx.manifest.docs.iter().position(|d| d.id == id));
+    let mut chapters: Vec<(u32, u64)> = by_chapter.into_iter().collect();
+    chapters.sort_unstable();
+    Ok(Facets {
+        by_doc: docs,
+        by_chapter: chapters,
+    })
+}
+
+/// Counts matching passages per (document, chapter place) from fast fields.
+struct DocChapterCount;
+
+struct DocChapterCountSegment {
+    doc: Column<u64>,
+    ord: Column<u64>,
+    counts: HashMap<(u64, u64), u64>,
+}
+
+impl Collector for DocChapterCount {
+    type Fruit = HashMap<(u64, u64), u64>;
+    type Child = DocChapterCountSegment;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<DocChapterCountSegment> {
+        let fast = reader.fast_fields();
+        Ok(DocChapterCountSegment {
+            doc: fast.u64("doc")?,
+            ord: fast.u64("chapter_ord")?,
+            counts: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        let mut all = HashMap::new();
+        for f in fruits {
+            for (k, n) in f {
+                *all.entry(k).or_default() += n;
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for DocChapterCountSegment {
+    type Fruit = HashMap<(u64, u64), u64>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let key = (
+            self.doc.first(doc).unwrap_or_default(),
+            self.ord.first(doc).unwrap_or_default(),
+        );
+        *self.counts.entry(key).or_default() += 1;
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.counts
+    }
+}
