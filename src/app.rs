@@ -24,6 +24,8 @@ pub enum Command {
     Compare(CompareConfig),
     Kwic(KwicConfig),
     Serve(crate::serve::ServeOptions),
+    Reuse(crate::cmd::reuse::ReuseConfig),
+    Keyness(crate::cmd::keyness::KeynessConfig),
 }
 
 /// How a successful run ended: with results, or with none.
@@ -53,6 +55,8 @@ pub fn run(config: &Config) -> crate::Result<Outcome> {
         Command::Compare(c) => cmd::compare::run(c),
         Command::Kwic(c) => cmd::kwic::run(c),
         Command::Serve(c) => cmd::serve::run(c),
+        Command::Reuse(c) => cmd::reuse::run(c),
+        Command::Keyness(c) => cmd::keyness::run(c),
     }
 }
 

@@ -56,6 +56,69 @@ enum CliCommand {
     Kwic(KwicArgs),
     /// Serve the pages and the JSON API in a browser (http://127.0.0.1:8080/ by default).
     Serve(ServeArgs),
+    /// Which spans of each plan repeat other plans' wording, and how much of it is borrowed.
+    Reuse(ReuseArgs),
+    /// The words a plan (or a region's plans) uses significantly more, and less, than others.
+    Keyness(KeynessArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReuseTable {
+    Documents,
+    Sources,
+    Alignments,
+}
+
+#[derive(Debug, Args)]
+struct ReuseArgs {
+    #[command(flatten)]
+    location: Location,
+    /// Plans whose wording others may repeat (repeatable; default: all).
+    #[arg(long = "source", value_name = "FILE")]
+    sources: Vec<String>,
+    /// Plans to examine (repeatable; default: all).
+    #[arg(long = "target", value_name = "FILE")]
+    targets: Vec<String>,
+    /// The shortest span reported, in characters.
+    #[arg(long, default_value_t = crate::analysis::reuse::MIN_CHARS as u64, value_name = "N", value_parser = clap::value_parser!(u64).range(6..=10_000))]
+    min_chars: u64,
+    /// Leave out wording most plans share (common phrasing, not borrowing from one source).
+    #[arg(long)]
+    skip_common: bool,
+    /// Spans shown per plan in the text output.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    limit: usize,
+    #[command(flatten)]
+    machine: Machine,
+    /// With --csv: which table.
+    #[arg(long, value_enum, default_value_t = ReuseTable::Documents)]
+    table: ReuseTable,
+    /// Colour: auto, always, never.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    color: ColorWhen,
+}
+
+#[derive(Debug, Args)]
+struct KeynessArgs {
+    /// The plan to characterise (its name, stem or path); or use --region.
+    #[arg(required_unless_present = "regions")]
+    file: Option<String>,
+    /// The plans of regions containing R instead of one file (repeatable).
+    #[arg(long = "region", value_name = "R")]
+    regions: Vec<String>,
+    /// What to compare with: the rest of the corpus, all of it, or one file.
+    #[arg(long, default_value = "rest", value_name = "rest|all|FILE")]
+    reference: String,
+    /// Words to list each way.
+    #[arg(long, default_value_t = 20, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    top: u64,
+    /// Words occurring fewer times (target and reference together) are not tested.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    min_count: u64,
+    #[command(flatten)]
+    location: Location,
+    #[command(flatten)]
+    machine: Machine,
 }
 
 #[derive(Debug, Args)]
@@ -435,6 +498,45 @@ impl Cli {
                     terms: a.terms,
                 })
             }
+            CliCommand::Reuse(a) => {
+                let format = if a.machine.json {
+                    crate::cmd::reuse::Format::Json
+                } else if a.machine.csv {
+                    crate::cmd::reuse::Format::Csv(match a.table {
+                        ReuseTable::Documents => crate::present::reuse::CsvTable::Documents,
+                        ReuseTable::Sources => crate::present::reuse::CsvTable::Sources,
+                        ReuseTable::Alignments => crate::present::reuse::CsvTable::Alignments,
+                    })
+                } else {
+                    crate::cmd::reuse::Format::Human
+                };
+                let palette = if format == crate::cmd::reuse::Format::Human {
+                    Palette::resolve(a.color.into())
+                } else {
+                    Palette::plain()
+                };
+                Command::Reuse(crate::cmd::reuse::ReuseConfig {
+                    location: a.location.with(read),
+                    targets: a.targets,
+                    sources: a.sources,
+                    options: crate::analysis::reuse::ReuseOptions {
+                        min_chars: a.min_chars as usize,
+                        skip_common: a.skip_common,
+                    },
+                    limit: a.limit,
+                    format,
+                    palette,
+                })
+            }
+            CliCommand::Keyness(a) => Command::Keyness(crate::cmd::keyness::KeynessConfig {
+                location: a.location.with(read),
+                file: a.file,
+                regions: a.regions,
+                reference: a.reference,
+                top: a.top as usize,
+                min_count: a.min_count,
+                format: a.machine.format(CsvTable::Distribution),
+            }),
             CliCommand::Serve(a) => Command::Serve(crate::serve::ServeOptions {
                 location: a.location.with(read),
                 host: a.host,

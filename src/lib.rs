@@ -6,6 +6,7 @@
 //! comparison) → [`present`] (human, JSON, CSV). [`plan`] runs the first three for one file;
 //! [`cmd`] holds one module per subcommand, [`app`] dispatches to them, [`cli`] parses arguments.
 
+pub mod analysis;
 pub mod app;
 pub mod cli;
 pub mod cmd;

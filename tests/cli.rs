@@ -2,6 +2,7 @@
 
 mod util;
 
+mod analysis;
 mod commands;
 mod compare;
 mod faults;

@@ -4,8 +4,10 @@
 pub mod compare;
 pub mod docs;
 pub mod index;
+pub mod keyness;
 pub mod kwic;
 pub mod outline;
+pub mod reuse;
 pub mod search;
 pub mod serve;
 

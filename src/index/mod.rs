@@ -8,6 +8,7 @@
 pub mod build;
 pub mod manifest;
 pub mod schema;
+pub mod shingles;
 pub mod tokenize;
 
 use std::path::{Path, PathBuf};
@@ -80,6 +81,15 @@ pub fn documents(fields: &Fields, plan: &Plan, key: &str, id: u64) -> Vec<Tantiv
             doc.add_u64(fields.genre, p.genre().code());
             for &line in &p.heads {
                 doc.add_u64(fields.under, schema::under_key(id, line));
+            }
+            let mut prints: Vec<u64> = shingles::fingerprints(&p.text)
+                .iter()
+                .map(|f| f.0)
+                .collect();
+            prints.sort_unstable();
+            prints.dedup();
+            for h in prints {
+                doc.add_u64(fields.shingles, h);
             }
             doc
         })

@@ -12,6 +12,7 @@
 //! | `kind` | heading, paragraph, table … (see [`kind_code`]) | fast: preferring sentences to headings |
 //! | `genre` | policy text, heading, back matter, table, list (see [`crate::passage::Genre`]) | indexed, fast: ranking policy text first |
 //! | `under` | one key per heading the passage sits under (see [`under_key`]) | indexed: a heading's section |
+//! | `shingles` | the winnowed n-gram fingerprints of the text (see [`super::shingles`]) | indexed: passages sharing wording |
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -20,7 +21,7 @@ use tantivy::schema::{
 use super::tokenize::{CHARS, JIEBA};
 
 /// The index format this build writes and reads. An index of another format must be rebuilt.
-pub const FORMAT: u32 = 4;
+pub const FORMAT: u32 = 5;
 
 /// The schema's fields.
 #[derive(Debug, Clone, Copy)]
@@ -35,6 +36,7 @@ pub struct Fields {
     pub kind: Field,
     pub genre: Field,
     pub under: Field,
+    pub shingles: Field,
 }
 
 /// The `under` key of the heading on 1-based `line` of document `doc`: every passage below that
@@ -85,6 +87,7 @@ pub fn build() -> (Schema, Fields) {
     let kind = b.add_u64_field("kind", FAST);
     let genre = b.add_u64_field("genre", INDEXED | FAST);
     let under = b.add_u64_field("under", INDEXED);
+    let shingles = b.add_u64_field("shingles", INDEXED);
     let fields = Fields {
         chars,
         words,
@@ -96,6 +99,7 @@ pub fn build() -> (Schema, Fields) {
         kind,
         genre,
         under,
+        shingles,
     };
     (b.build(), fields)
 }
@@ -123,5 +127,6 @@ pub fn fields(schema: &Schema) -> Option<Fields> {
         kind: f("kind")?,
         genre: f("genre")?,
         under: f("under")?,
+        shingles: f("shingles")?,
     })
 }

@@ -23,15 +23,6 @@ fn pad_right(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(s.width())))
 }
 
-fn place(l: &KwicLine) -> String {
-    l.chapter
-        .iter()
-        .chain(l.section.iter())
-        .map(HeadingRef::display)
-        .collect::<Vec<_>>()
-        .join(" › ")
-}
-
 /// Lines aligned on the match: the left context right-aligned to the widest one, which is at
 /// most the requested context width.
 pub fn human(
@@ -74,7 +65,7 @@ pub fn human(
             palette.file(&l.doc.file),
             palette.lines(&l.line.to_string()),
             super::search::pages_label(l.pages),
-            palette.dim(&place(l)),
+            palette.dim(&super::place(&l.chapter, &l.section)),
         )?;
     }
     Ok(())

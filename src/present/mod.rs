@@ -4,9 +4,11 @@
 pub mod color;
 pub mod compare;
 pub mod docs;
+pub mod keyness;
 pub mod kwic;
 pub mod outline;
 pub mod progress;
+pub mod reuse;
 pub mod search;
 pub mod table;
 
@@ -14,6 +16,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::passage::HeadingRef;
 
 /// Runs a printer against buffered stdout, mapping write failures (a closed pipe included) to
 /// an error on `<stdout>`.
@@ -29,4 +32,22 @@ pub fn to_stdout(print: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result
 pub fn json_line<T: serde::Serialize>(w: &mut dyn Write, value: &T) -> io::Result<()> {
     serde_json::to_writer(&mut *w, value)?;
     writeln!(w)
+}
+
+/// Where a passage sits, for people: `第三章 … › 第一节 …`.
+pub fn place(chapter: &Option<HeadingRef>, section: &Option<HeadingRef>) -> String {
+    chapter
+        .iter()
+        .chain(section.iter())
+        .map(HeadingRef::display)
+        .collect::<Vec<_>>()
+        .join(" › ")
+}
+
+/// Text on one terminal line: line breaks and tabs (of wrapped table rows) as single spaces.
+pub fn one_line(text: &str) -> String {
+    text.split(['\n', '\t'])
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

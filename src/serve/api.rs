@@ -300,3 +300,104 @@ pub async fn doc(
     })
     .await
 }
+
+/// A keyness comparison from a URL: `file` or `region`, `reference`, `top`, `min_count`.
+pub fn run_keyness(
+    state: &AppState,
+    p: &Params,
+) -> Result<Option<crate::analysis::keyness::Keyness>, WebError> {
+    let file = p.text("file")?;
+    let regions: Vec<String> = p.all("region").iter().map(|s| s.to_string()).collect();
+    if file.is_none() && regions.is_empty() {
+        return Ok(None);
+    }
+    let reference = p.text("reference")?.unwrap_or_else(|| "rest".into());
+    let top = p.number("top", 30, 1, 200)?;
+    let min_count = p.number("min_count", 5, 1, 10_000)? as u64;
+    let index = state.index()?;
+    let (target, reference) =
+        crate::cmd::keyness::sides(&index, file.as_deref(), &regions, &reference)?;
+    Ok(Some(crate::analysis::keyness::keyness(
+        &index, &target, &reference, min_count, top,
+    )?))
+}
+
+/// Text reuse from a URL: `target` and `source` files (repeatable), `min_chars`, `skip_common`.
+pub fn run_reuse(state: &AppState, p: &Params) -> Result<crate::analysis::reuse::Reuse, WebError> {
+    let index = state.index()?;
+    let names = |k: &str| -> Vec<String> { p.all(k).iter().map(|s| s.to_string()).collect() };
+    let targets = crate::cmd::reuse::ids(&index, &names("target"))?;
+    let sources = crate::cmd::reuse::ids(&index, &names("source"))?;
+    if targets.len() > 50 {
+        return Err(WebError::bad(
+            "bad_parameter",
+            format!(
+                "{} target plans; name at most 50 with target=",
+                targets.len()
+            ),
+        ));
+    }
+    let opts = crate::analysis::reuse::ReuseOptions {
+        min_chars: p.number("min_chars", crate::analysis::reuse::MIN_CHARS, 6, 10_000)?,
+        skip_common: p.flag("skip_common", false)?,
+    };
+    Ok(crate::analysis::reuse::reuse(
+        &index, &targets, &sources, opts,
+    )?)
+}
+
+pub async fn keyness(
+    State(s): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    blocking(move || {
+        let p = Params::parse(raw.as_deref());
+        let k = run_keyness(&s, &p)?.ok_or_else(|| need("file or region"))?;
+        Ok(json_response(present::keyness::value(&k)))
+    })
+    .await
+}
+
+pub async fn keyness_csv(
+    State(s): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    blocking(move || {
+        let p = Params::parse(raw.as_deref());
+        let k = run_keyness(&s, &p)?.ok_or_else(|| need("file or region"))?;
+        csv_response("keyness.csv", |w| present::keyness::csv(w, &k))
+    })
+    .await
+}
+
+pub async fn reuse(
+    State(s): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    blocking(move || {
+        let p = Params::parse(raw.as_deref());
+        Ok(json_response(present::reuse::value(&run_reuse(&s, &p)?)))
+    })
+    .await
+}
+
+pub async fn reuse_csv(
+    State(s): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    blocking(move || {
+        let p = Params::parse(raw.as_deref());
+        let table = match p.choice(
+            "table",
+            "documents",
+            &["documents", "sources", "alignments"],
+        )? {
+            "sources" => present::reuse::CsvTable::Sources,
+            "alignments" => present::reuse::CsvTable::Alignments,
+            _ => present::reuse::CsvTable::Documents,
+        };
+        let r = run_reuse(&s, &p)?;
+        csv_response("reuse.csv", |w| present::reuse::csv(w, &r, table))
+    })
+    .await
+}

@@ -826,3 +826,242 @@ mod tests {
         assert!(s.iter().any(|x| x.mark && x.text == "营商环境"));
     }
 }
+
+pub struct KeyWordView {
+    pub word: String,
+    pub count: u64,
+    pub ref_count: u64,
+    pub per_10k: String,
+    pub ref_per_10k: String,
+    pub g2: String,
+    pub log_ratio: String,
+    pub kwic_href: String,
+    pub search_href: String,
+}
+
+#[derive(Template)]
+#[template(path = "keyness.html")]
+struct KeynessPage {
+    title: String,
+    active: &'static str,
+    json_href: Option<String>,
+    csv_href: Option<String>,
+    files: Vec<(String, String, bool)>,
+    reference: String,
+    summary: String,
+    /// (title, words): more used, then less used.
+    lists: Vec<(&'static str, Vec<KeyWordView>)>,
+    shown: bool,
+}
+
+pub async fn keyness(
+    State(s): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    blocking(move || {
+        let p = Params::parse(raw.as_deref());
+        let index = s.index().map_err(|e| WebError::from(e).as_page())?;
+        let chosen = p.get("file").unwrap_or_default().to_string();
+        let files = index
+            .manifest
+            .docs
+            .iter()
+            .map(|d| {
+                (
+                    d.file.clone(),
+                    format!("{} · {}", d.region, d.file),
+                    d.file == chosen,
+                )
+            })
+            .collect();
+        let mut page = KeynessPage {
+            title: "特色用词".into(),
+            active: "keyness",
+            json_href: None,
+            csv_href: None,
+            files,
+            reference: p.get("reference").unwrap_or("rest").to_string(),
+            summary: String::new(),
+            lists: vec![("多用", Vec::new()), ("少用", Vec::new())],
+            shown: false,
+        };
+        let Some(k) = api::run_keyness(&s, &p).map_err(WebError::as_page)? else {
+            return Ok(render(page));
+        };
+        let target_file = k.target.files.first().cloned().unwrap_or_default();
+        page.shown = true;
+        page.summary = format!(
+            "{}（{} 词）对比 {}（{} 词）：检验 {} 个词，显著性 p < 0.05/{}",
+            k.target.files.join("、"),
+            k.target.tokens,
+            if k.reference.files.len() == 1 {
+                k.reference.files[0].clone()
+            } else {
+                format!("{} 份规划", k.reference.files.len())
+            },
+            k.reference.tokens,
+            k.tested,
+            k.tested
+        );
+        for x in &k.words {
+            let enc = |pairs: &[(&str, &str)]| {
+                let mut q = form_urlencoded::Serializer::new(String::new());
+                for (a, b) in pairs {
+                    q.append_pair(a, b);
+                }
+                q.finish()
+            };
+            let v = KeyWordView {
+                word: x.word.clone(),
+                count: x.count,
+                ref_count: x.ref_count,
+                per_10k: format!("{:.2}", x.per_10k),
+                ref_per_10k: format!("{:.2}", x.ref_per_10k),
+                g2: format!("{:.1}", x.g2),
+                log_ratio: format!("{:+.2}", x.log_ratio),
+                kwic_href: format!("/kwic?{}", enc(&[("q", &x.word), ("file", &target_file)])),
+                search_href: format!("/search?{}", enc(&[("q", &x.word)])),
+            };
+            let list = match x.direction {
+                crate::analysis::keyness::Direction::More => 0,
+                crate::analysis::keyness::Direction::Less => 1,
+            };
+            page.lists[list].1.push(v);
+        }
+        page.json_href = Some(format!("/api/keyness?{}", p.with(&[])));
+        page.csv_href = Some(format!("/keyness.csv?{}", p.with(&[])));
+        Ok(render(page))
+    })
+    .await
+}
+
+pub struct ShareView {
+    pub region: String,
+    pub file: String,
+    pub href: String,
+    pub chars: u64,
+    pub borrowed: u64,
+    pub share: String,
+    pub own: String,
+    pub sources: String,
+}
+
+pub struct SpanView {
+    pub file: String,
+    pub href: String,
+    pub lines: String,
+    pub place: String,
+    pub source_region: String,
+    pub source_file: String,
+    pub source_href: String,
+    pub source_lines: String,
+    pub similarity: String,
+    pub chars: usize,
+    pub shared_by: usize,
+    pub common: bool,
+    /// The diff: (class, text): `same`, `del` (the source's only), `ins` (the target's only).
+    pub diff: Vec<(&'static str, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "reuse.html")]
+struct ReusePage {
+    title: String,
+    active: &'static str,
+    json_href: Option<String>,
+    csv_href: Option<String>,
+    chart: BarChart,
+    shares: Vec<ShareView>,
+    spans: Vec<SpanView>,
+    more: usize,
+    skip_common_href: String,
+    skip_common: bool,
+}
+
+pub async fn reuse(
+    State(s): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    blocking(move || {
+        let p = Params::parse(raw.as_deref());
+        let r = api::run_reuse(&s, &p).map_err(WebError::as_page)?;
+        let shares: Vec<ShareView> = r
+            .documents
+            .iter()
+            .map(|d| ShareView {
+                region: d.doc.region.clone(),
+                file: d.doc.file.clone(),
+                href: format!("/reuse?{}", p.with(&[("target", Some(&d.doc.file))])),
+                chars: d.chars,
+                borrowed: d.borrowed_chars,
+                share: format!("{:.1}%", d.share * 100.0),
+                own: format!("{}/{}", d.own_passages, d.passages),
+                sources: d
+                    .by_source
+                    .iter()
+                    .take(4)
+                    .map(|(x, n)| format!("{} {n}", x.region))
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+            })
+            .collect();
+        let chart = svg::bars(
+            &r.documents
+                .iter()
+                .map(|d| (d.doc.region.clone(), d.share * 100.0))
+                .collect::<Vec<_>>(),
+            1,
+        );
+        let mut spans: Vec<&crate::analysis::reuse::Alignment> = r.alignments.iter().collect();
+        spans.sort_by(|a, b| b.chars.cmp(&a.chars).then(a.line_start.cmp(&b.line_start)));
+        const SHOWN: usize = 100;
+        let more = spans.len().saturating_sub(SHOWN);
+        let spans = spans
+            .into_iter()
+            .take(SHOWN)
+            .map(|a| SpanView {
+                file: a.target.file.clone(),
+                href: reader_href(&a.target, a.line_start, &[]),
+                lines: lines_label(a.line_start, a.line_end),
+                place: place(a.chapter.as_ref(), a.section.as_ref(), &[]),
+                source_region: a.source.region.clone(),
+                source_file: a.source.file.clone(),
+                source_href: reader_href(&a.source, a.source_line_start, &[]),
+                source_lines: lines_label(a.source_line_start, a.source_line_end),
+                similarity: format!("{:.0}%", a.similarity * 100.0),
+                chars: a.chars,
+                shared_by: a.shared_by,
+                common: a.common,
+                diff: a
+                    .diff
+                    .iter()
+                    .map(|(op, t)| {
+                        let class = match op {
+                            crate::analysis::reuse::Op::Equal => "same",
+                            crate::analysis::reuse::Op::Delete => "del",
+                            crate::analysis::reuse::Op::Insert => "ins",
+                        };
+                        (class, t.clone())
+                    })
+                    .collect(),
+            })
+            .collect();
+        let skip_common = r.options.skip_common;
+        Ok(render(ReusePage {
+            title: "文本复用".into(),
+            active: "reuse",
+            json_href: Some(format!("/api/reuse?{}", p.with(&[]))),
+            csv_href: Some(format!("/reuse.csv?{}", p.with(&[]))),
+            chart,
+            shares,
+            spans,
+            more,
+            skip_common_href: format!(
+                "/reuse?{}",
+                p.with(&[("skip_common", Some(if skip_common { "0" } else { "1" }))])
+            ),
+            skip_common,
+        }))
+    })
+    .await
+}
