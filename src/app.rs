@@ -26,6 +26,7 @@ pub enum Command {
     Serve(crate::serve::ServeOptions),
     Reuse(crate::cmd::reuse::ReuseConfig),
     Keyness(crate::cmd::keyness::KeynessConfig),
+    Targets(crate::cmd::targets::TargetsConfig),
 }
 
 /// How a successful run ended: with results, or with none.
@@ -57,6 +58,7 @@ pub fn run(config: &Config) -> crate::Result<Outcome> {
         Command::Serve(c) => cmd::serve::run(c),
         Command::Reuse(c) => cmd::reuse::run(c),
         Command::Keyness(c) => cmd::keyness::run(c),
+        Command::Targets(c) => cmd::targets::run(c),
     }
 }
 

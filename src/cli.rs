@@ -60,6 +60,43 @@ enum CliCommand {
     Reuse(ReuseArgs),
     /// The words a plan (or a region's plans) uses significantly more, and less, than others.
     Keyness(KeynessArgs),
+    /// Indicator tables as rows, the indicator × plan matrix, and the numeric targets of the text.
+    Targets(TargetsArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TargetsTable {
+    Rows,
+    Matrix,
+    Unreadable,
+    Text,
+    Strength,
+}
+
+#[derive(Debug, Args)]
+struct TargetsArgs {
+    /// Plans to read (name, stem or path; default: all).
+    #[arg(value_name = "FILE")]
+    files: Vec<String>,
+    /// Only plans whose region contains R (repeatable).
+    #[arg(long = "region", value_name = "R")]
+    regions: Vec<String>,
+    /// Only indicators (and text targets) whose name holds TEXT, or whose key is TEXT.
+    #[arg(long, value_name = "TEXT")]
+    indicator: Option<String>,
+    /// Show the numeric targets of the text and their commitment strength per plan.
+    #[arg(long, conflicts_with = "rows")]
+    text: bool,
+    /// Show every row with its location instead of the matrix.
+    #[arg(long)]
+    rows: bool,
+    #[command(flatten)]
+    location: Location,
+    #[command(flatten)]
+    machine: Machine,
+    /// With --csv: which table (default: rows; with --text: text).
+    #[arg(long, value_enum)]
+    table: Option<TargetsTable>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -537,6 +574,37 @@ impl Cli {
                 min_count: a.min_count,
                 format: a.machine.format(CsvTable::Distribution),
             }),
+            CliCommand::Targets(a) => {
+                use crate::present::targets::{CsvTable as T, View};
+                let format = if a.machine.json {
+                    crate::cmd::targets::Format::Json
+                } else if a.machine.csv {
+                    crate::cmd::targets::Format::Csv(match a.table {
+                        Some(TargetsTable::Rows) => T::Rows,
+                        Some(TargetsTable::Matrix) => T::Matrix,
+                        Some(TargetsTable::Unreadable) => T::Unreadable,
+                        Some(TargetsTable::Text) => T::Text,
+                        Some(TargetsTable::Strength) => T::Strength,
+                        None if a.text => T::Text,
+                        None => T::Rows,
+                    })
+                } else if a.text {
+                    crate::cmd::targets::Format::Human(View::Text)
+                } else if a.rows {
+                    crate::cmd::targets::Format::Human(View::Rows)
+                } else {
+                    crate::cmd::targets::Format::Human(View::Matrix)
+                };
+                Command::Targets(crate::cmd::targets::TargetsConfig {
+                    location: a.location.with(read),
+                    files: a.files,
+                    regions: a.regions,
+                    options: crate::analysis::targets::TargetOptions {
+                        indicator: a.indicator,
+                    },
+                    format,
+                })
+            }
             CliCommand::Serve(a) => Command::Serve(crate::serve::ServeOptions {
                 location: a.location.with(read),
                 host: a.host,

@@ -15,4 +15,5 @@ mod scale;
 mod search;
 mod serve;
 mod structure;
+mod targets;
 mod variants;

@@ -4,3 +4,4 @@
 
 pub mod keyness;
 pub mod reuse;
+pub mod targets;

@@ -10,5 +10,6 @@ pub mod outline;
 pub mod reuse;
 pub mod search;
 pub mod serve;
+pub mod targets;
 
 pub use crate::open::{DEFAULT_CORPUS, DEFAULT_INDEX, IndexLocation, build_reported, open_fresh};

@@ -117,7 +117,7 @@ mod tests {
             加快构建以先进制造业为主导、现代服务业为支撑的现代产业体系。深入实施乡村振兴战略，\
             加快农业农村现代化，促进农业高质高效、乡村宜居宜业、农民富裕富足。全面深化改革，\
             持续优化营商环境，激发各类市场主体活力，建设更高水平开放型经济新体制。";
-        let chars = content(&text);
+        let chars = content(text);
         let f = fingerprints_of(&chars);
         let density = f.len() as f64 / (chars.len() - N + 1) as f64;
         assert!(density > 0.25 && density < 0.55, "{density}");

@@ -11,6 +11,7 @@ pub mod progress;
 pub mod reuse;
 pub mod search;
 pub mod table;
+pub mod targets;
 
 use std::io::{self, BufWriter, Write};
 use std::path::Path;

@@ -322,6 +322,61 @@ pub fn run_keyness(
     )?))
 }
 
+/// Targets from a URL: `file` and `region` (repeatable), `indicator`.
+pub fn run_targets(
+    state: &AppState,
+    p: &Params,
+) -> Result<crate::analysis::targets::Targets, WebError> {
+    let index = state.index()?;
+    let names = |k: &str| -> Vec<String> { p.all(k).iter().map(|s| s.to_string()).collect() };
+    let options = crate::analysis::targets::TargetOptions {
+        indicator: p.text("indicator")?,
+    };
+    Ok(crate::cmd::targets::chosen(
+        &index,
+        &names("file"),
+        &names("region"),
+        &state.read_options(),
+        &options,
+    )?)
+}
+
+pub async fn targets(
+    State(s): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    blocking(move || {
+        let p = Params::parse(raw.as_deref());
+        Ok(json_response(present::targets::value(&run_targets(
+            &s, &p,
+        )?)))
+    })
+    .await
+}
+
+pub async fn targets_csv(
+    State(s): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    blocking(move || {
+        let p = Params::parse(raw.as_deref());
+        let table = match p.choice(
+            "table",
+            "rows",
+            &["rows", "matrix", "unreadable", "text", "strength"],
+        )? {
+            "matrix" => present::targets::CsvTable::Matrix,
+            "unreadable" => present::targets::CsvTable::Unreadable,
+            "text" => present::targets::CsvTable::Text,
+            "strength" => present::targets::CsvTable::Strength,
+            _ => present::targets::CsvTable::Rows,
+        };
+        let t = run_targets(&s, &p)?;
+        csv_response("targets.csv", |w| present::targets::csv(w, &t, table))
+    })
+    .await
+}
+
 /// Text reuse from a URL: `target` and `source` files (repeatable), `min_chars`, `skip_common`.
 pub fn run_reuse(state: &AppState, p: &Params) -> Result<crate::analysis::reuse::Reuse, WebError> {
     let index = state.index()?;

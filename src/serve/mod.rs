@@ -93,6 +93,11 @@ impl AppState {
             &self.index.read().unwrap_or_else(|e| e.into_inner()),
         ))
     }
+
+    /// How plan files are read, for analyses that read them again (targets).
+    pub fn read_options(&self) -> crate::read::ReadOptions {
+        self.location.read
+    }
 }
 
 /// Names a request may give in its `Host` header.
@@ -255,6 +260,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/reuse", get(pages::reuse))
         .route("/reuse.csv", get(api::reuse_csv))
         .route("/api/reuse", get(api::reuse))
+        .route("/targets", get(pages::targets))
+        .route("/targets.csv", get(api::targets_csv))
+        .route("/api/targets", get(api::targets))
         .route("/keyness", get(pages::keyness))
         .route("/keyness.csv", get(api::keyness_csv))
         .route("/api/keyness", get(api::keyness))

@@ -1065,3 +1065,163 @@ pub async fn reuse(
     })
     .await
 }
+
+pub struct TargetCell {
+    pub text: String,
+    pub href: String,
+    pub title: String,
+}
+
+pub struct TargetLine {
+    pub name: String,
+    pub key: String,
+    pub cells: Vec<Option<TargetCell>>,
+}
+
+pub struct TextTargetView {
+    pub region: String,
+    pub href: String,
+    pub lines: String,
+    pub measure: String,
+    pub figure: String,
+    pub year: u32,
+    pub strength: String,
+}
+
+#[derive(Template)]
+#[template(path = "targets.html")]
+struct TargetsPage {
+    title: String,
+    active: &'static str,
+    json_href: Option<String>,
+    csv_href: Option<String>,
+    indicator: String,
+    regions: Vec<String>,
+    lines: Vec<TargetLine>,
+    unreadable: Vec<(String, String, String)>,
+    strength_header: Vec<&'static str>,
+    strength: Vec<(String, Vec<usize>)>,
+    texts: Vec<TextTargetView>,
+}
+
+/// `/targets`: the indicator × plan matrix with each cell linked to its row in the reader; the
+/// unreadable tables; the numeric targets of the text and their strength per plan.
+pub async fn targets(
+    State(s): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    blocking(move || {
+        use crate::analysis::targets::Strength;
+        let p = Params::parse(raw.as_deref());
+        let t = api::run_targets(&s, &p).map_err(WebError::as_page)?;
+        let lines = t
+            .matrix
+            .iter()
+            .map(|m| TargetLine {
+                name: m.canonical.clone(),
+                key: m.key.clone(),
+                cells: m
+                    .cells
+                    .iter()
+                    .map(|c| {
+                        c.map(|k| {
+                            let r = &t.rows[k];
+                            TargetCell {
+                                text: crate::present::targets::shown(r),
+                                href: reader_href(&r.doc, r.place.passage_line, &[]),
+                                title: format!(
+                                    "{} · {}:{} · {}{}",
+                                    r.row.name,
+                                    r.doc.file,
+                                    r.row.line,
+                                    r.row
+                                        .base
+                                        .as_deref()
+                                        .map(|b| format!(
+                                            "{} 年 {b} → ",
+                                            r.base_year.unwrap_or_default()
+                                        ))
+                                        .unwrap_or_default(),
+                                    r.row.target.clone().unwrap_or_default()
+                                ),
+                            }
+                        })
+                    })
+                    .collect(),
+            })
+            .collect();
+        let strength = t
+            .docs
+            .iter()
+            .zip(t.strengths())
+            .map(|(d, c)| {
+                let mut n: Vec<usize> = Strength::ALL
+                    .iter()
+                    .map(|s| c.get(&Some(*s)).copied().unwrap_or(0))
+                    .collect();
+                n.push(c.get(&None).copied().unwrap_or(0));
+                (d.region.clone(), n)
+            })
+            .collect();
+        let mut strength_header: Vec<&'static str> =
+            Strength::ALL.iter().map(|s| s.label()).collect();
+        strength_header.push("无");
+        let texts = t
+            .text_targets
+            .iter()
+            .map(|x| TextTargetView {
+                region: x.doc.region.clone(),
+                href: reader_href(
+                    &x.doc,
+                    x.place.passage_line,
+                    std::slice::from_ref(&x.target.measure),
+                ),
+                lines: format!("{}:{}", x.doc.file, x.line),
+                measure: x.target.measure.clone(),
+                figure: format!(
+                    "{}{}{}",
+                    x.target.value,
+                    x.target.unit.clone().unwrap_or_default(),
+                    x.target
+                        .comparator
+                        .and_then(|c| serde_json::to_value(c).ok())
+                        .and_then(|v| v.as_str().map(|s| format!(" ({s})")))
+                        .unwrap_or_default()
+                ),
+                year: x.target.year,
+                strength: x.target.strength.map_or("—", Strength::label).to_string(),
+            })
+            .collect();
+        let page = TargetsPage {
+            title: "指标与目标".into(),
+            active: "targets",
+            json_href: Some(format!("/api/targets?{}", p.with(&[]))),
+            csv_href: Some(format!(
+                "/targets.csv?{}",
+                p.with(&[("table", Some("matrix"))])
+            )),
+            indicator: p.get("indicator").unwrap_or_default().to_string(),
+            regions: t.docs.iter().map(|d| d.region.clone()).collect(),
+            lines,
+            unreadable: t
+                .unreadable
+                .iter()
+                .map(|u| {
+                    (
+                        format!(
+                            "{} {}:{}–{}",
+                            u.doc.region, u.doc.file, u.line_start, u.line_end
+                        ),
+                        reader_href(&u.doc, u.place.passage_line, &[]),
+                        u.reason.to_string(),
+                    )
+                })
+                .collect(),
+            strength_header,
+            strength,
+            texts,
+        };
+        Ok(render(page))
+    })
+    .await
+}
