@@ -215,6 +215,7 @@ enum CsvTableArg {
     Chapters,
     Passages,
     Variants,
+    Strength,
 }
 
 #[derive(Debug, Args)]
@@ -242,6 +243,10 @@ struct CompareArgs {
     /// With --csv: which table.
     #[arg(long, value_enum, default_value_t = CsvTableArg::Distribution)]
     table: CsvTableArg,
+    /// Classify the sentences that use each term by their strongest commitment verb
+    /// (确保 > 力争 > 努力 > 推动 > 探索), per plan.
+    #[arg(long)]
+    strength: bool,
     /// Colour: auto, always, never.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     color: ColorWhen,
@@ -494,6 +499,7 @@ impl Cli {
                     CsvTableArg::Chapters => CsvTable::Chapters,
                     CsvTableArg::Passages => CsvTable::Passages,
                     CsvTableArg::Variants => CsvTable::Variants,
+                    CsvTableArg::Strength => CsvTable::Strength,
                 };
                 let format = a.machine.format(table);
                 Command::Compare(CompareConfig {
@@ -512,6 +518,7 @@ impl Cli {
                     format,
                     palette: palette_for(format, a.color),
                     terms: a.terms,
+                    strength: a.strength || a.table == CsvTableArg::Strength,
                 })
             }
             CliCommand::Kwic(a) => {

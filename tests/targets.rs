@@ -498,6 +498,30 @@ fn numeric_sentences_and_commitment_strength_per_plan() {
     assert!(lines[1].starts_with("a.txt,") && lines[2].starts_with("b.txt,"));
     assert_eq!(counts(lines[1]), "1,2,0,0,0,0");
     assert_eq!(counts(lines[2]), "0,0,0,1,0,0");
+    // compare on a theme: the sentences using it, by their strongest verb, once each.
+    let run = plansearch(
+        dir.path(),
+        &["compare", "数字", "--csv", "--table", "strength"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(rows[0], "query,region,file,确保,力争,努力,推动,探索,none");
+    let of = |f: &str| {
+        let l = rows.iter().find(|l| l.contains(&format!(",{f},"))).unwrap();
+        l.split(',').skip(3).collect::<Vec<_>>().join(",")
+    };
+    assert_eq!(of("a.txt"), "1,0,0,0,0,0");
+    assert_eq!(of("b.txt"), "0,0,0,0,1,0");
+    let json = plansearch(dir.path(), &["compare", "数字", "--strength", "--json"]);
+    let v: Value = serde_json::from_str(&json.stdout).unwrap();
+    let a = v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["file"] == "a.txt")
+        .unwrap();
+    assert_eq!(a["strength"]["确保"], 1);
+    assert_eq!(a["strength"]["none"], 0);
 }
 
 #[test]

@@ -32,6 +32,8 @@ pub struct CompareConfig {
     pub palette: Palette,
     /// A dictionary of term groups (`--terms`).
     pub terms: Option<PathBuf>,
+    /// Classify the sentences using each term by commitment strength (`--strength`).
+    pub strength: bool,
 }
 
 /// Exits 0 if some document uses some term, 1 if none does (the table still lists them all).
@@ -39,7 +41,10 @@ pub fn run(c: &CompareConfig) -> Result<Outcome> {
     let dict = c.terms.as_deref().map(Dictionary::load).transpose()?;
     let terms = compare::concepts(&c.queries, dict.as_ref())?;
     let idx = open_fresh(&c.location)?;
-    let result = compare::compare(&idx, &terms, &c.filters, c.per, c.sort)?;
+    let mut result = compare::compare(&idx, &terms, &c.filters, c.per, c.sort)?;
+    if c.strength {
+        compare::add_strength(&idx, &mut result, &c.filters)?;
+    }
     if c.per.is_none() && result.per == 0 && c.format == Format::Human {
         eprintln!(
             "side by side left out for {} documents; --per 1 shows each one's best passage",

@@ -29,6 +29,8 @@ pub enum CsvTable {
     Passages,
     /// One row per document, term and wording of a term group.
     Variants,
+    /// One row per document and term: its sentences by commitment strength (`--strength`).
+    Strength,
 }
 
 const BAR: usize = 20;
@@ -60,6 +62,7 @@ pub fn human(w: &mut dyn Write, c: &Comparison, palette: Palette) -> io::Result<
             by_wording(w, c, q)?;
         }
     }
+    strength_table(w, c)?;
     for (q, term) in c.queries.iter().enumerate() {
         writeln!(w)?;
         writeln!(w, "where {} sits", quoted(term))?;
@@ -282,11 +285,60 @@ fn counts_json(k: &Counts, best: &[Hit], concept: &Concept) -> Map<String, Value
             .collect();
         m.insert("variants".into(), Value::Object(variants));
     }
+    if let Some(counts) = &k.strength {
+        m.insert("strength".into(), strength_json(counts));
+    }
     m.insert(
         "best".into(),
         Value::Array(best.iter().map(hit_json).collect()),
     );
     m
+}
+
+/// The names of the strength classes, then `none`, as JSON keys and CSV columns.
+fn strength_names() -> Vec<&'static str> {
+    use crate::analysis::targets::Strength;
+    let mut names: Vec<&str> = Strength::ALL.iter().map(|s| s.label()).collect();
+    names.push("none");
+    names
+}
+
+fn strength_json(counts: &[u64; 6]) -> Value {
+    Value::Object(
+        strength_names()
+            .into_iter()
+            .zip(counts)
+            .map(|(k, n)| (k.to_string(), json!(n)))
+            .collect(),
+    )
+}
+
+/// How firmly each plan words the sentences that use each term.
+fn strength_table(w: &mut dyn Write, c: &Comparison) -> io::Result<()> {
+    for (q, term) in c.queries.iter().enumerate() {
+        if c.rows.iter().all(|r| r.counts[q].strength.is_none()) {
+            continue;
+        }
+        writeln!(w)?;
+        writeln!(w, "commitment in the sentences that use {}", quoted(term))?;
+        let mut header = vec!["region", "file"];
+        header.extend(strength_names());
+        let right: Vec<bool> = (0..header.len()).map(|i| i >= 2).collect();
+        let mut t = super::table::new(&header, &right);
+        for r in &c.rows {
+            let mut rec = vec![r.doc.region.clone(), r.doc.file.clone()];
+            rec.extend(
+                r.counts[q]
+                    .strength
+                    .unwrap_or_default()
+                    .iter()
+                    .map(u64::to_string),
+            );
+            t.add_row(rec);
+        }
+        super::table::write(w, &t)?;
+    }
+    Ok(())
 }
 
 /// The comparison as the one JSON object `compare --json` writes and the web API returns.
@@ -413,6 +465,24 @@ pub fn csv(w: &mut dyn Write, c: &Comparison, table: CsvTable) -> io::Result<()>
                             &pas.to_string(),
                         ])?;
                     }
+                }
+            }
+        }
+        CsvTable::Strength => {
+            let mut header = vec!["query", "region", "file"];
+            header.extend(strength_names());
+            out.write_record(&header)?;
+            for (q, term) in c.queries.iter().enumerate() {
+                for r in &c.rows {
+                    let mut rec = vec![term.clone(), r.doc.region.clone(), r.doc.file.clone()];
+                    rec.extend(
+                        r.counts[q]
+                            .strength
+                            .unwrap_or_default()
+                            .iter()
+                            .map(u64::to_string),
+                    );
+                    out.write_record(&rec)?;
                 }
             }
         }

@@ -33,6 +33,9 @@ pub struct Counts {
     /// For a concept of several wordings, each wording's own counts, in the concept's order
     /// (overlapping wordings each count here, once in `occurrences`); empty otherwise.
     pub by_variant: Vec<VariantCount>,
+    /// When asked for ([`add_strength`]): the sentences using the term, by their strongest
+    /// commitment verb (确保, 力争, 努力, 推动, 探索, then none).
+    pub strength: Option<[u64; 6]>,
 }
 
 /// One wording's counts in one document.
@@ -267,4 +270,49 @@ fn sort_rows(rows: &mut [DocRow], key: SortKey) {
         };
         order.then_with(|| a.doc.path.cmp(&b.doc.path))
     });
+}
+
+/// Classifies the sentences that use each term, per document, by their strongest commitment
+/// verb (see [`crate::analysis::targets::sentence`]): how firmly each plan promises what it says
+/// about a theme. Each sentence counts once, however often it uses the term; headings are no
+/// sentences.
+pub fn add_strength(idx: &Opened, c: &mut Comparison, filters: &Filters) -> Result<()> {
+    use crate::analysis::targets::sentence::{Strength, strength};
+    let searcher = idx.searcher();
+    let row_of: HashMap<u64, usize> = c
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.doc.id, i))
+        .collect();
+    for row in &mut c.rows {
+        for k in &mut row.counts {
+            k.strength = Some([0; 6]);
+        }
+    }
+    for (q, term) in c.concepts.iter().enumerate() {
+        for m in scan_concept(idx, &searcher, term, filters, true)? {
+            let Some(&r) = row_of.get(&m.doc) else {
+                continue;
+            };
+            let stored: tantivy::TantivyDocument = searcher.doc(m.addr)?;
+            let p = crate::index::passage_from_doc(&idx.fields, &stored)?;
+            if p.kind == crate::passage::Kind::Heading {
+                continue; // a heading names a theme; it promises nothing
+            }
+            let mut start = 0u32;
+            let counts = c.rows[r].counts[q].strength.get_or_insert([0; 6]);
+            for sentence in p.text.split_inclusive(['。', '；', '！', '？', '\n']) {
+                let end = start + sentence.chars().count() as u32;
+                if m.spans.iter().any(|&(at, _, _)| start <= at && at < end) {
+                    let class = strength(sentence).map_or(5, |s| {
+                        Strength::ALL.iter().position(|x| *x == s).unwrap_or(5)
+                    });
+                    counts[class] += 1;
+                }
+                start = end;
+            }
+        }
+    }
+    Ok(())
 }
