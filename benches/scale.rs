@@ -16,6 +16,8 @@
 //!   in-process compare over the same words;
 //! - end-to-end process time of `plansearch search` and `plansearch compare` for one phrase,
 //!   next to ripgrep and grep scanning the raw files for it;
+//! - `reuse`: one plan against all the others, and all plans against each other (up to
+//!   `--all-pairs-max` plans);
 //! - re-indexing after one plan changed, and after nothing changed.
 //!
 //! Every process reads warm files: the corpus was just written, so the page cache holds it
@@ -62,6 +64,10 @@ struct Args {
     /// The phrase searched end to end.
     #[arg(long, default_value = "营商环境")]
     phrase: String,
+    /// Time `reuse` over all pairs of plans only up to this many plans (it grows with the
+    /// square of the shared wording; one plan against all is always timed).
+    #[arg(long, default_value_t = 1000)]
+    all_pairs_max: usize,
     /// Where the corpus and the index are written.
     #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/target/scale"))]
     work: PathBuf,
@@ -251,6 +257,61 @@ fn run(args: &Args) -> Result<(), String> {
         ),
         scans,
     ));
+
+    // Text reuse: one plan against all the others (three plans, the median), then all pairs.
+    let (files, _) = read::walk(&corpus).map_err(|e| e.to_string())?;
+    let mut ones = Vec::new();
+    for f in files.iter().step_by((files.len() / 3).max(1)).take(3) {
+        let name = f
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let mut c = Command::new(&bin);
+        c.args(["reuse", "--csv", "--target", &name]);
+        location(&mut c);
+        let p = launcher.run(&mut c)?;
+        if p.code > 1 {
+            return Err(format!("reuse --target {name}: {}", p.stderr.trim()));
+        }
+        ones.push(p);
+    }
+    ones.sort_by_key(|p| p.wall);
+    let one = &ones[ones.len() / 2];
+    rows.push(row(
+        format!(
+            "`plansearch reuse --target F`, one plan against {} (median of 3)",
+            args.plans
+        ),
+        format!(
+            "{} ({:.0} MB peak)",
+            secs(one.wall),
+            one.peak_kb as f64 / 1024.0
+        ),
+        "",
+    ));
+    if args.plans <= args.all_pairs_max {
+        let mut c = Command::new(&bin);
+        c.args(["reuse", "--csv"]);
+        location(&mut c);
+        let all = launcher.run(&mut c)?;
+        if all.code > 1 {
+            return Err(format!("reuse: {}", all.stderr.trim()));
+        }
+        rows.push(row(
+            format!(
+                "`plansearch reuse`, all {} plans against each other",
+                args.plans
+            ),
+            format!(
+                "{} on {:.2} cores ({:.0} MB peak)",
+                secs(all.wall),
+                all.cores(),
+                all.peak_kb as f64 / 1024.0
+            ),
+            "",
+        ));
+    }
 
     // Re-indexing: one plan changed (three times, a different plan each time), then nothing.
     let again = || {

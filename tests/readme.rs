@@ -80,10 +80,16 @@ fn the_documented_csv_headers_are_the_real_ones() {
     let text = readme();
     let tables = section(
         &text,
-        "### `compare --csv`: four tables, each with a header line",
+        "### `compare --csv`: five tables, each with a header line",
     );
     let dir = workspace();
-    for table in ["distribution", "chapters", "passages", "variants"] {
+    for table in [
+        "distribution",
+        "chapters",
+        "passages",
+        "variants",
+        "strength",
+    ] {
         let row = tables
             .iter()
             .find(|l| l.starts_with(&format!("| `{table}`")))
@@ -121,6 +127,90 @@ fn the_documented_csv_headers_are_the_real_ones() {
             .next()
             .unwrap();
         let run = plansearch(dir.path(), args);
+        assert_eq!(run.stdout.lines().next().unwrap(), documented, "{args:?}");
+    }
+}
+
+/// The backticked text that follows `marker` in a README section, whitespace ignored (the
+/// README wraps long headers over lines).
+fn documented_after(readme: &str, heading: &str, marker: &str) -> String {
+    let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+    let text = squeeze(&section(readme, heading).concat());
+    let marker = squeeze(marker);
+    let at = text
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{marker} is documented under {heading}"));
+    text[at + marker.len()..]
+        .split('`')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn the_analyses_csv_headers_are_the_documented_ones() {
+    let text = readme();
+    let dir = workspace();
+    let cases: [(&str, &str, &[&str]); 8] = [
+        (
+            "### `reuse --json` and `--csv`",
+            "`--csv --table documents` (default): `",
+            &["reuse", "--csv", "--target", "wuhan-jingkai.txt"],
+        ),
+        (
+            "### `reuse --json` and `--csv`",
+            "`--table sources`: `",
+            &[
+                "reuse",
+                "--csv",
+                "--table",
+                "sources",
+                "--target",
+                "wuhan-jingkai.txt",
+            ],
+        ),
+        (
+            "### `reuse --json` and `--csv`",
+            "`--table alignments`: `",
+            &[
+                "reuse",
+                "--csv",
+                "--table",
+                "alignments",
+                "--target",
+                "wuhan-jingkai.txt",
+            ],
+        ),
+        (
+            "### `keyness --json` and `--csv`",
+            "- `--csv`: `",
+            &["keyness", "ezhou-echeng.txt", "--csv"],
+        ),
+        (
+            "### `targets --json` and `--csv`",
+            "`--csv --table rows` (default): `",
+            &["targets", "--csv"],
+        ),
+        (
+            "### `targets --json` and `--csv`",
+            "`--table unreadable`: `",
+            &["targets", "--csv", "--table", "unreadable"],
+        ),
+        (
+            "### `targets --json` and `--csv`",
+            "`--table text` (default with `--text`): `",
+            &["targets", "--csv", "--text"],
+        ),
+        (
+            "### `targets --json` and `--csv`",
+            "`--table strength`: `",
+            &["targets", "--csv", "--table", "strength"],
+        ),
+    ];
+    for (heading, marker, args) in cases {
+        let documented = documented_after(&text, heading, marker);
+        let run = plansearch(dir.path(), args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
         assert_eq!(run.stdout.lines().next().unwrap(), documented, "{args:?}");
     }
 }
