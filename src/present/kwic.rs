@@ -128,12 +128,7 @@ pub fn csv(w: &mut dyn Write, lines: &[KwicLine]) -> io::Result<()> {
         "right",
         "variant",
     ])?;
-    let no = |h: Option<&HeadingRef>| {
-        h.and_then(|h| h.no)
-            .map(|n| n.to_string())
-            .unwrap_or_default()
-    };
-    let title = |h: Option<&HeadingRef>| h.and_then(|h| h.title.clone()).unwrap_or_default();
+    let (no, title) = (super::heading_no, super::heading_title);
     for l in lines {
         out.write_record([
             l.doc.region.as_str(),

@@ -45,6 +45,17 @@ pub fn place(chapter: &Option<HeadingRef>, section: &Option<HeadingRef>) -> Stri
         .join(" › ")
 }
 
+/// A heading's number and title as CSV cells (empty where there is none).
+pub fn heading_no(h: Option<&HeadingRef>) -> String {
+    h.and_then(|h| h.no)
+        .map(|n| n.to_string())
+        .unwrap_or_default()
+}
+
+pub fn heading_title(h: Option<&HeadingRef>) -> String {
+    h.and_then(|h| h.title.clone()).unwrap_or_default()
+}
+
 /// Text on one terminal line: line breaks and tabs (of wrapped table rows) as single spaces.
 pub fn one_line(text: &str) -> String {
     text.split(['\n', '\t'])

@@ -85,14 +85,8 @@ pub fn json(w: &mut dyn Write, r: &Reuse) -> io::Result<()> {
 
 pub fn csv(w: &mut dyn Write, r: &Reuse, table: CsvTable) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
-    let no = |h: &Option<HeadingRef>| {
-        h.as_ref()
-            .and_then(|h| h.no)
-            .map(|n| n.to_string())
-            .unwrap_or_default()
-    };
-    let title =
-        |h: &Option<HeadingRef>| h.as_ref().and_then(|h| h.title.clone()).unwrap_or_default();
+    let no = |h: &Option<HeadingRef>| super::heading_no(h.as_ref());
+    let title = |h: &Option<HeadingRef>| super::heading_title(h.as_ref());
     match table {
         CsvTable::Documents => {
             out.write_record([

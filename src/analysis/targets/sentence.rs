@@ -130,15 +130,9 @@ fn deadline(s: &str) -> Option<u32> {
     None
 }
 
-/// The number after a verb, its unit and comparator: `10%`, `500亿元以上`, `5.5%以内`.
+/// The number after a verb, its unit and comparator: `10%`, `500亿元以上`, `5.5%以内` (in text
+/// [`targets_in`] has folded to ASCII digits and signs).
 fn figure(after: &str) -> Option<(f64, Option<String>, Option<Comparator>)> {
-    let after: String = after
-        .chars()
-        .map(|c| match c {
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-            _ => c,
-        })
-        .collect();
     let t = after.trim_start_matches(['约', ' ']);
     let end = t
         .char_indices()

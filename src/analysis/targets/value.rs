@@ -91,8 +91,8 @@ pub fn clean_cell(raw: &str) -> String {
 /// Full-width forms to ASCII, spaces out: the text a cell's number is read from.
 fn compact(cell: &str) -> String {
     cell.chars()
+        .map(crate::index::tokenize::fold)
         .map(|c| match c {
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
             '【' | '〔' => '[',
             '】' | '〕' => ']',
             '—' | '–' | '―' => '-',
