@@ -280,7 +280,7 @@ fn kwic_sorts_by_left_right_and_document_and_groups() {
 fn kwic_contexts_name_the_words_around_the_term() {
     let idx = bundled_index();
     let lines = concordance(idx, &Concept::from("营商环境"), &Filters::default(), 20).unwrap();
-    let found = contexts(idx, &lines, 10);
+    let found = contexts(idx, &lines, 10).unwrap();
     let before: Vec<&str> = found
         .iter()
         .filter(|c| c.side == plansearch::query::kwic::Side::Before)

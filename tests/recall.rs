@@ -533,3 +533,34 @@ fn judged_queries_reach_the_ranking_floor() {
         "{p0:.3}/{n0:.3} → {p:.3}/{n:.3}"
     );
 }
+
+#[test]
+fn the_memoised_vocabulary_routes_text_as_plain_lookups_do() {
+    use plansearch::query::words::{Vocabulary, route};
+    use tantivy::schema::Term;
+    let idx = bundled_index();
+    let searcher = idx.searcher();
+    let total = searcher.num_docs();
+    let plain = |w: &str| {
+        searcher
+            .doc_freq(&Term::from_field_text(idx.fields.words, &fold_str(w)))
+            .unwrap()
+    };
+    let vocab = Vocabulary::new(idx, &searcher).unwrap();
+    // Policy text, full-width and mixed-case Latin, figures with the punctuation jieba keeps
+    // inside a token, and punctuation between words.
+    let mut texts: Vec<String> = bundled_passages()
+        .iter()
+        .step_by(97)
+        .take(40)
+        .map(|(_, p)| p.text.clone())
+        .collect();
+    texts.push("加快５Ｇ基站建设，GDP年均增长5.5%以上；“双碳”目标、covid-19防控".into());
+    let mut words = 0;
+    for text in &texts {
+        let fast = route(text, &vocab, total);
+        assert_eq!(fast, route(text, &plain, total), "{text}");
+        words += fast.len();
+    }
+    assert!(words > 1000, "only {words} pieces routed");
+}

@@ -36,7 +36,7 @@ pub fn run(c: &KwicConfig) -> Result<Outcome> {
     let mut lines = kwic::concordance(&idx, &term, &c.filters, c.width)?;
     kwic::sort(&mut lines, c.sort, c.group_by_doc);
     if c.contexts {
-        let found = kwic::contexts(&idx, &lines, c.top);
+        let found = kwic::contexts(&idx, &lines, c.top)?;
         present::to_stdout(|w| match c.format {
             Format::Human => present::kwic::contexts_human(w, &term.name, &found),
             Format::Json => present::kwic::contexts_json(w, &found),

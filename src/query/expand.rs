@@ -27,7 +27,7 @@ use tantivy::{DocAddress, DocId, DocSet, Searcher, TERMINATED, TantivyDocument};
 
 use super::exact::ExactQuery;
 use super::highlight::Folded;
-use super::words::{route, vocabulary};
+use super::words::{Lexicon, Vocabulary, route};
 use crate::error::Result;
 use crate::index::tokenize::{fold, is_word};
 use crate::index::{Opened, passage_from_doc};
@@ -80,7 +80,7 @@ const MAX_GAP: u32 = 4;
 const MAX_EXTRA: u32 = 6;
 /// Passages whose positions are examined, and whose texts are read, at most: mining samples.
 const MAX_EXAMINED: usize = 30_000;
-const MAX_READ: usize = 300;
+const MAX_READ: usize = 100;
 /// Most wordings kept per source.
 const MAX_KEPT: usize = 6;
 
@@ -138,12 +138,7 @@ pub fn in_order_spans(positions: &[Vec<u32>]) -> Vec<Vec<u32>> {
 /// The written-out form of an abbreviation found at `span` (positions into `chars`), if it is one:
 /// no clause boundary inside; each run of consecutive matched characters starts a word of the
 /// passage's segmentation; the form ends where the word holding the last character ends.
-pub fn written_out(
-    chars: &[char],
-    span: &[u32],
-    df: &dyn Fn(&str) -> u64,
-    total: u64,
-) -> Option<String> {
+pub fn written_out(chars: &[char], span: &[u32], lex: &dyn Lexicon, total: u64) -> Option<String> {
     let (&first, &last) = (span.first()?, span.last()?);
     let (first, last) = (first as usize, last as usize);
     if last >= chars.len() || chars[first..=last].iter().any(|&c| is_boundary(c)) {
@@ -161,7 +156,7 @@ pub fn written_out(
     let mut starts = Vec::new(); // word starts, as positions in `chars`
     let mut ends = Vec::new();
     let mut at = from;
-    for piece in route(&window, df, total) {
+    for piece in route(&window, lex, total) {
         starts.push(at);
         at += piece.chars().count();
         ends.push(at);
@@ -227,7 +222,7 @@ pub fn abbreviations(idx: &Opened, searcher: &Searcher, term: &str) -> Result<Ve
         }
     }
     let total = searcher.num_docs();
-    let df = vocabulary(idx, searcher);
+    let vocab = Vocabulary::new(idx, searcher)?;
     let mut found: HashMap<String, u32> = HashMap::new();
     for (addr, spans) in candidates {
         let stored: TantivyDocument = searcher.doc(addr)?;
@@ -235,7 +230,7 @@ pub fn abbreviations(idx: &Opened, searcher: &Searcher, term: &str) -> Result<Ve
         let chars: Vec<char> = passage.text.chars().collect();
         let mut forms: Vec<String> = spans
             .iter()
-            .filter_map(|s| written_out(&chars, s, &df, total))
+            .filter_map(|s| written_out(&chars, s, &vocab, total))
             .collect();
         forms.sort();
         forms.dedup();
@@ -412,15 +407,15 @@ pub fn related(
     searcher: &Searcher,
     feedback: &[Feedback],
     query_words: &[String],
-) -> Vec<(String, f32)> {
+) -> Result<Vec<(String, f32)>> {
     if feedback.len() < MIN_FEEDBACK {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     // A quarter of the feedback, and at least two passages: a word of one passage among many is
     // that passage's, not the topic's.
     let min_passages = (feedback.len() as u32).div_ceil(4).max(2);
     let total = searcher.num_docs().max(1);
-    let df = vocabulary(idx, searcher);
+    let vocab = Vocabulary::new(idx, searcher)?;
     let norm: f32 = feedback
         .iter()
         .map(|f| f.weight)
@@ -430,7 +425,7 @@ pub fn related(
     // word → (weighted share of feedback passages holding it, passages, plans)
     let mut seen: BTreeMap<String, (f32, u32, Vec<u64>)> = BTreeMap::new();
     for f in feedback {
-        let mut words: Vec<String> = route(f.text, &df, total)
+        let mut words: Vec<String> = route(f.text, &vocab, total)
             .into_iter()
             .filter(|w| w.chars().count() >= 2 && is_word(w))
             .collect();
@@ -466,7 +461,7 @@ pub fn related(
                     .any(|q| q.contains(fw.as_str()) || fw.as_str().contains(q.as_str()))
         })
         .filter_map(|(w, (p_r, _, _))| {
-            let n = df(&w);
+            let n = vocab.df(&w);
             if n < 2 || n > common {
                 return None;
             }
@@ -481,7 +476,7 @@ pub fn related(
             *s /= top;
         }
     }
-    scored
+    Ok(scored)
 }
 
 #[cfg(test)]

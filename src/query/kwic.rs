@@ -159,10 +159,10 @@ pub struct Collocate {
 
 /// The `top` most frequent words right before and right after the term, found with the index's
 /// vocabulary (the way the passages themselves were segmented).
-pub fn contexts(idx: &Opened, lines: &[KwicLine], top: usize) -> Vec<Collocate> {
+pub fn contexts(idx: &Opened, lines: &[KwicLine], top: usize) -> Result<Vec<Collocate>> {
     let searcher = idx.searcher();
     let total = searcher.num_docs();
-    let df = super::words::vocabulary(idx, &searcher);
+    let vocab = super::words::Vocabulary::new(idx, &searcher)?;
     // (side, word) → (occurrences, documents as (path, region)).
     type Uses = (u64, BTreeSet<(String, String)>);
     let mut found: HashMap<(Side, String), Uses> = HashMap::new();
@@ -178,10 +178,10 @@ pub fn contexts(idx: &Opened, lines: &[KwicLine], top: usize) -> Vec<Collocate> 
             .collect();
         let after: String = l.right.chars().take(8).collect();
         let words = [
-            (Side::Before, route(before.trim(), &df, total).pop()),
+            (Side::Before, route(before.trim(), &vocab, total).pop()),
             (
                 Side::After,
-                route(after.trim(), &df, total).into_iter().next(),
+                route(after.trim(), &vocab, total).into_iter().next(),
             ),
         ];
         for (side, word) in words {
@@ -213,7 +213,7 @@ pub fn contexts(idx: &Opened, lines: &[KwicLine], top: usize) -> Vec<Collocate> 
     for side in [Side::Before, Side::After] {
         kept.extend(out.iter().filter(|c| c.side == side).take(top).cloned());
     }
-    kept
+    Ok(kept)
 }
 
 #[cfg(test)]

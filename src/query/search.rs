@@ -635,6 +635,8 @@ struct Resolved<'a> {
     headings: Vec<MatchedHeading>,
     /// Other wordings of the conjunctions' whole strings.
     expansions: Vec<Expansion>,
+    /// Their words that are not the query's, for BM25 among variant hits.
+    expansion_words: Vec<String>,
     /// Related words and their weights.
     related: Vec<(String, f32)>,
 }
@@ -648,14 +650,14 @@ impl<'a> Resolved<'a> {
         structure: bool,
     ) -> Result<Resolved<'a>> {
         let total = searcher.num_docs();
-        let df = words::vocabulary(idx, searcher);
+        let vocab = words::Vocabulary::new(idx, searcher)?;
         let conjunctions = query.conjunctions();
         // OR expands a query into conjunctions that share their terms: segment each term once.
         let mut segmented: HashMap<String, Vec<String>> = HashMap::new();
         let mut segment = |t: &str| -> Vec<String> {
             segmented
                 .entry(t.to_string())
-                .or_insert_with(|| words::segment(&fold_str(t), &df, total))
+                .or_insert_with(|| words::segment(&fold_str(t), &vocab, total))
                 .clone()
         };
         let mut words: Vec<String> = Vec::new();
@@ -709,6 +711,7 @@ impl<'a> Resolved<'a> {
             excluded,
             headings: Vec::new(),
             expansions: Vec::new(),
+            expansion_words: Vec::new(),
             related: Vec::new(),
         })
     }
@@ -877,7 +880,7 @@ impl<'a> Resolved<'a> {
                 }
             }
             MatchKind::Variant => {
-                for w in self.expansion_words() {
+                for w in &self.expansion_words {
                     clauses.push((Occur::Should, self.word(&w)));
                 }
             }
@@ -892,19 +895,18 @@ impl<'a> Resolved<'a> {
     }
 
     /// The words of the variant wordings, for BM25 among variant hits.
-    fn expansion_words(&self) -> Vec<String> {
-        let searcher = self.idx.searcher();
+    fn words_of_expansions(&self, searcher: &Searcher) -> Result<Vec<String>> {
         let total = searcher.num_docs();
-        let df = words::vocabulary(self.idx, &searcher);
+        let vocab = words::Vocabulary::new(self.idx, searcher)?;
         let mut out: Vec<String> = Vec::new();
         for e in &self.expansions {
-            for w in words::segment(&fold_str(&e.text), &df, total) {
+            for w in words::segment(&fold_str(&e.text), &vocab, total) {
                 if w.chars().count() > 1 && !out.contains(&w) && !self.words.contains(&w) {
                     out.push(w);
                 }
             }
         }
-        out
+        Ok(out)
     }
 
     /// The top `n` of a tier by score, policy text first when ranking by structure.
@@ -982,6 +984,7 @@ impl<'a> Resolved<'a> {
         let mut seen = HashSet::new();
         found.retain(|e| seen.insert((e.from.clone(), fold_str(&e.text))));
         self.expansions = found;
+        self.expansion_words = self.words_of_expansions(searcher)?;
         Ok(())
     }
 
@@ -1026,7 +1029,7 @@ impl<'a> Resolved<'a> {
         let mut query_words = self.words.clone();
         query_words.extend(self.wholes.iter().flatten().cloned());
         query_words.extend(self.expansions.iter().map(|e| e.text.clone()));
-        self.related = expand::related(self.idx, searcher, &feedback, &query_words);
+        self.related = expand::related(self.idx, searcher, &feedback, &query_words)?;
         Ok(())
     }
 
@@ -1039,7 +1042,7 @@ impl<'a> Resolved<'a> {
         room: usize,
         passages: usize,
     ) -> Result<Vec<Hit>> {
-        let pool = room.saturating_mul(5).clamp(50, passages.max(50));
+        let pool = room.saturating_mul(3).clamp(30, passages.max(30));
         let mut tier = match self.led_by_words(searcher, kind, pool)? {
             Some(tier) if tier.len() >= room => tier,
             _ => match self.tier_query(kind) {

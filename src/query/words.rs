@@ -6,31 +6,116 @@
 //! query word is split the way the passages were; and a query never pays for loading jieba's
 //! dictionary (tens of milliseconds), which would cost more than the whole search.
 
-use tantivy::Searcher;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use tantivy::schema::Term;
+use tantivy::{InvertedIndexReader, Searcher};
 
+use crate::error::Result;
 use crate::index::Opened;
-use crate::index::tokenize::{fold_str, is_word};
+use crate::index::tokenize::{fold, fold_str, is_word};
 
-/// The index's vocabulary as a document-frequency function of a piece of text, compared folded
-/// as the index holds it.
-pub fn vocabulary<'a>(idx: &'a Opened, searcher: &'a Searcher) -> impl Fn(&str) -> u64 + 'a {
-    let field = idx.fields.words;
-    move |w: &str| {
-        searcher
-            .doc_freq(&Term::from_field_text(field, &fold_str(w)))
-            .unwrap_or(0)
+/// The longest word considered, in characters.
+pub const MAX_WORD: usize = 8;
+
+/// The punctuation jieba leaves inside a token of letters and digits.
+const INSIDE_TOKEN: &str = "+#&._%-";
+
+/// Where the words of a text come from: a piece's document frequency, 0 if it is not a word.
+pub trait Lexicon {
+    /// The document frequency of `word`.
+    fn df(&self, word: &str) -> u64;
+
+    /// The document frequencies of the pieces that start `text`: entry `k` is that of the
+    /// first `k + 1` characters (0 beyond the text's end).
+    fn starting(&self, text: &[char]) -> [u64; MAX_WORD] {
+        let mut out = [0; MAX_WORD];
+        let mut piece = String::new();
+        for (k, &c) in text.iter().take(MAX_WORD).enumerate() {
+            piece.push(c);
+            out[k] = self.df(&piece);
+        }
+        out
     }
 }
 
-/// The longest word considered, in characters.
-const MAX_WORD: usize = 8;
+impl<F: Fn(&str) -> u64> Lexicon for F {
+    fn df(&self, word: &str) -> u64 {
+        self(word)
+    }
+}
 
-/// Splits `text` into words, each once, punctuation dropped. `df` gives a piece's document
+/// The index's `words` vocabulary, compared folded as the index holds it.
+///
+/// A route through a text asks, at every character, which of the next [`MAX_WORD`] pieces are
+/// words: that many dictionary lookups per character and segment, the bulk of mining related
+/// wording from long passages. The segments' dictionaries are opened once, a piece is looked up
+/// once however often the texts repeat it, and no piece holding punctuation or a space is
+/// looked up (the index holds no such word; jieba keeps only `+#&._%-` inside a token, between
+/// letters and digits, as in `5.5%` or `covid-19`).
+pub struct Vocabulary {
+    field: tantivy::schema::Field,
+    readers: Vec<Arc<InvertedIndexReader>>,
+    seen: RefCell<HashMap<String, u64>>,
+}
+
+impl Vocabulary {
+    pub fn new(idx: &Opened, searcher: &Searcher) -> Result<Vocabulary> {
+        let field = idx.fields.words;
+        let readers = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.inverted_index(field))
+            .collect::<tantivy::Result<_>>()?;
+        Ok(Vocabulary {
+            field,
+            readers,
+            seen: RefCell::new(HashMap::new()),
+        })
+    }
+
+    fn lookup(&self, folded: &str) -> u64 {
+        if let Some(&n) = self.seen.borrow().get(folded) {
+            return n;
+        }
+        let term = Term::from_field_text(self.field, folded);
+        let n = self
+            .readers
+            .iter()
+            .map(|r| r.doc_freq(&term).map_or(0, u64::from))
+            .sum();
+        self.seen.borrow_mut().insert(folded.to_string(), n);
+        n
+    }
+}
+
+impl Lexicon for Vocabulary {
+    fn df(&self, word: &str) -> u64 {
+        self.lookup(&fold_str(word))
+    }
+
+    fn starting(&self, text: &[char]) -> [u64; MAX_WORD] {
+        let mut out = [0; MAX_WORD];
+        let mut piece = String::new();
+        for (k, &c) in text.iter().take(MAX_WORD).enumerate() {
+            let c = fold(c);
+            if k > 0 && !c.is_alphanumeric() && !INSIDE_TOKEN.contains(c) {
+                break;
+            }
+            piece.push(c);
+            out[k] = self.lookup(&piece);
+        }
+        out
+    }
+}
+
+/// Splits `text` into words, each once, punctuation dropped. `lex` gives a piece's document
 /// frequency in the vocabulary (0 if it is not a word there); `total` is the number of documents.
-pub fn segment(text: &str, df: &dyn Fn(&str) -> u64, total: u64) -> Vec<String> {
+pub fn segment(text: &str, lex: &dyn Lexicon, total: u64) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
-    for w in route(text, df, total) {
+    for w in route(text, lex, total) {
         if is_word(&w) && !words.contains(&w) {
             words.push(w);
         }
@@ -39,17 +124,17 @@ pub fn segment(text: &str, df: &dyn Fn(&str) -> u64, total: u64) -> Vec<String> 
 }
 
 /// The most probable route through `text`: every piece in order, punctuation included.
-pub fn route(text: &str, df: &dyn Fn(&str) -> u64, total: u64) -> Vec<String> {
+pub fn route(text: &str, lex: &dyn Lexicon, total: u64) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     let n = chars.len();
     let log_total = (total.max(1) as f64 + 1.0).ln();
     // best[i] = (log-probability of the best route from i to the end, end of its first word).
     let mut best: Vec<(f64, usize)> = vec![(0.0, n); n + 1];
     for i in (0..n).rev() {
+        let dfs = lex.starting(&chars[i..(i + MAX_WORD).min(n)]);
         let mut choice: Option<(f64, usize)> = None;
         for j in i + 1..=(i + MAX_WORD).min(n) {
-            let piece: String = chars[i..j].iter().collect();
-            let f = df(&piece);
+            let f = dfs[j - i - 1];
             let weight = if f > 0 {
                 (f as f64 + 1.0).ln() - log_total
             } else if j == i + 1 {

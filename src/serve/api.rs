@@ -88,7 +88,7 @@ pub fn run_kwic(
     if req.contexts {
         return Ok(Some((
             term.name,
-            Concordance::Contexts(kwic::contexts(&index, &lines, req.top)),
+            Concordance::Contexts(kwic::contexts(&index, &lines, req.top)?),
         )));
     }
     Ok(Some((term.name, Concordance::Lines(lines))))
