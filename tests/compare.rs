@@ -10,7 +10,7 @@ use plansearch::index::tokenize::fold_str;
 use plansearch::query::Filters;
 use plansearch::query::compare::{SortKey, compare, concepts};
 use plansearch::query::concept::Concept;
-use plansearch::query::kwic::{KwicSort, concordance, contexts, sort};
+use plansearch::query::kwic::{KwicSort, concordance, concordance_page, contexts, sort};
 use plansearch::structure::clean;
 
 use crate::util::{bundled_index, bundled_passages, plan_text, plansearch, workspace};
@@ -274,6 +274,59 @@ fn kwic_sorts_by_left_right_and_document_and_groups() {
     assert!(headers[0].ends_with(
         &format!("({})", run.stdout.lines().skip(1).take_while(|l| !l.starts_with("── ")).count())
     ));
+}
+
+#[test]
+fn a_page_of_the_concordance_is_that_slice_of_the_whole() {
+    let idx = bundled_index();
+    let key = |l: &plansearch::query::kwic::KwicLine| {
+        (
+            l.doc.path.clone(),
+            l.line,
+            l.left.clone(),
+            l.matched.clone(),
+            l.right.clone(),
+        )
+    };
+    // A word in every plan, a group of wordings, and a phrase of one plan.
+    for term in ["发展", "新基建|新型基础设施", "营商环境"] {
+        let concept = plansearch::query::concept::concept(term, None).unwrap();
+        let all = concordance(idx, &concept, &Filters::default(), 12).unwrap();
+        assert!(!all.is_empty(), "{term}");
+        for by in [
+            KwicSort::Position,
+            KwicSort::Doc,
+            KwicSort::Left,
+            KwicSort::Right,
+        ] {
+            for group in [false, true] {
+                let mut whole = all.clone();
+                sort(&mut whole, by, group);
+                let n = whole.len();
+                // Pages across documents' edges, the last partial page, and past the end.
+                for (offset, limit) in [(0, 7), (n / 3, 50), (n.saturating_sub(5), 10), (n + 1, 5)]
+                {
+                    let (total, page) = concordance_page(
+                        idx,
+                        &concept,
+                        &Filters::default(),
+                        12,
+                        by,
+                        group,
+                        offset..offset + limit,
+                    )
+                    .unwrap();
+                    assert_eq!(total, n, "{term} {by:?} {group}");
+                    let expected: Vec<_> = whole.iter().skip(offset).take(limit).map(key).collect();
+                    let got: Vec<_> = page.iter().map(key).collect();
+                    assert_eq!(
+                        got, expected,
+                        "{term} {by:?} group {group} at {offset}+{limit}"
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[test]

@@ -545,6 +545,13 @@ fn the_readme_first_command_indexes_a_fresh_clone_and_prints_ranked_passages() {
         run.stderr
     );
     assert!(dir.path().join("index/meta.json").is_file());
+    // The note counts every passage holding the phrase, and says how many of them the page shows
+    // (passages about it with other wording may take some of the places).
+    let exact = crate::util::search("营商环境", 10).exact;
+    let shown = run.stdout.lines().filter(|l| l.contains("[exact]")).count();
+    assert!(exact > shown, "{exact} exact, {shown} shown");
+    let note = format!("{exact} passages contain “营商环境”; {shown} of them shown");
+    assert!(run.stderr.contains(&note), "{note}\n{}", run.stderr);
     let first = run.stdout.lines().next().unwrap();
     assert!(
         first.trim_start().starts_with("1  ")

@@ -91,7 +91,7 @@ fn notes(q: &query::Query, r: &query::SearchResults) -> Vec<String> {
         ));
     } else if r.exact > shown_exact {
         out.push(format!(
-            "{} passages contain “{what}”; showing {shown_exact} (raise --limit for more)",
+            "{} passages contain “{what}”; {shown_exact} of them shown (raise --limit for more)",
             r.exact
         ));
     }

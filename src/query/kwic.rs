@@ -3,14 +3,16 @@
 //! how each plan phrases the same thing (打造一流营商环境, 优化营商环境).
 
 use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
 use std::sync::Arc;
 
 use serde::Serialize;
+use tantivy::{Searcher, TantivyDocument};
 use unicode_width::UnicodeWidthChar;
 
 use super::concept::Concept;
 use super::filter::Filters;
-use super::scan::scan_concept;
+use super::scan::{ConceptMatch, scan_concept};
 use super::words::route;
 use crate::error::Result;
 use crate::index::{DocRecord, Opened, passage_from_doc};
@@ -62,34 +64,109 @@ pub fn concordance(
     let searcher = idx.searcher();
     let mut lines = Vec::new();
     for m in scan_concept(idx, &searcher, term, filters, true)? {
-        let Some(doc) = idx.doc(m.doc) else { continue };
-        let stored = searcher.doc(m.addr)?;
-        let passage = passage_from_doc(&idx.fields, &stored)?;
-        let chars: Vec<char> = passage.text.chars().collect();
-        for &(s, len, v) in &m.spans {
-            let (s, len) = (s as usize, len as usize);
-            if s + len > chars.len() {
-                continue;
-            }
-            lines.push(KwicLine {
-                doc: doc.clone(),
-                line: passage.line_of(s as u32),
-                chapter: passage.chapter.clone(),
-                section: passage.section.clone(),
-                pages: passage.pages,
-                left: take_width(chars[..s].iter().rev(), width)
-                    .chars()
-                    .rev()
-                    .collect(),
-                matched: chars[s..s + len].iter().collect(),
-                variant: term.variants[v].clone(),
-                right: take_width(chars[s + len..].iter(), width),
-                order: (passage.line_start, s),
-            });
-        }
+        lines_of(idx, &searcher, term, &m, width, &mut lines)?;
     }
     sort_by(&mut lines, KwicSort::Position);
     Ok(lines)
+}
+
+/// One page of the concordance: the lines at `page` (places in the order `sort` and
+/// `group_by_doc` give, from 0), and the number of lines in all.
+///
+/// Ordered by position or by document, a page reads only the passages of the documents it
+/// overlaps: the occurrences are counted per document from the index's positions, which is what
+/// keeps a page of a word that fills thousands of passages as quick as one of a rare phrase.
+/// Ordered by context, every line must be made to be sorted.
+pub fn concordance_page(
+    idx: &Opened,
+    term: &Concept,
+    filters: &Filters,
+    width: usize,
+    sort: KwicSort,
+    group_by_doc: bool,
+    page: Range<usize>,
+) -> Result<(usize, Vec<KwicLine>)> {
+    let (offset, end) = (page.start, page.end.max(page.start));
+    if matches!(sort, KwicSort::Left | KwicSort::Right) {
+        let mut lines = concordance(idx, term, filters, width)?;
+        self::sort(&mut lines, sort, group_by_doc);
+        let total = lines.len();
+        return Ok((total, lines.into_iter().take(end).skip(offset).collect()));
+    }
+    // Grouping by document orders documents by region, as sorting by document does.
+    let by_region = sort == KwicSort::Doc || group_by_doc;
+    let searcher = idx.searcher();
+    let mut docs: Vec<(Arc<DocRecord>, Vec<ConceptMatch>)> = Vec::new();
+    let mut at: HashMap<u64, usize> = HashMap::new();
+    for m in scan_concept(idx, &searcher, term, filters, true)? {
+        let Some(doc) = idx.doc(m.doc) else { continue };
+        let k = *at.entry(m.doc).or_insert_with(|| {
+            docs.push((doc.clone(), Vec::new()));
+            docs.len() - 1
+        });
+        docs[k].1.push(m);
+    }
+    docs.sort_by(|(a, _), (b, _)| {
+        if by_region {
+            (&a.region, &a.path).cmp(&(&b.region, &b.path))
+        } else {
+            a.path.cmp(&b.path)
+        }
+    });
+    let (mut total, mut out) = (0, Vec::new());
+    for (_, matches) in &docs {
+        let n: usize = matches.iter().map(|m| m.spans.len()).sum();
+        if total < end && total + n > offset {
+            let mut lines = Vec::new();
+            for m in matches {
+                lines_of(idx, &searcher, term, m, width, &mut lines)?;
+            }
+            sort_by(&mut lines, KwicSort::Position);
+            let skip = offset.saturating_sub(total);
+            out.extend(lines.into_iter().skip(skip).take(end - total.max(offset)));
+        }
+        total += n;
+    }
+    Ok((total, out))
+}
+
+/// The lines of one passage's occurrences.
+fn lines_of(
+    idx: &Opened,
+    searcher: &Searcher,
+    term: &Concept,
+    m: &ConceptMatch,
+    width: usize,
+    out: &mut Vec<KwicLine>,
+) -> Result<()> {
+    let Some(doc) = idx.doc(m.doc) else {
+        return Ok(());
+    };
+    let stored: TantivyDocument = searcher.doc(m.addr)?;
+    let passage = passage_from_doc(&idx.fields, &stored)?;
+    let chars: Vec<char> = passage.text.chars().collect();
+    for &(s, len, v) in &m.spans {
+        let (s, len) = (s as usize, len as usize);
+        if s + len > chars.len() {
+            continue;
+        }
+        out.push(KwicLine {
+            doc: doc.clone(),
+            line: passage.line_of(s as u32),
+            chapter: passage.chapter.clone(),
+            section: passage.section.clone(),
+            pages: passage.pages,
+            left: take_width(chars[..s].iter().rev(), width)
+                .chars()
+                .rev()
+                .collect(),
+            matched: chars[s..s + len].iter().collect(),
+            variant: term.variants[v].clone(),
+            right: take_width(chars[s + len..].iter(), width),
+            order: (passage.line_start, s),
+        });
+    }
+    Ok(())
 }
 
 /// Characters up to `width` display columns (a Chinese character is two), table breaks as spaces.

@@ -70,28 +70,42 @@ pub fn run_compare(state: &AppState, req: &CompareReq) -> Result<Option<Comparis
     )?))
 }
 
-/// A concordance, sorted as asked; or the words around the term.
+/// A concordance, sorted as asked: the lines asked for and the number in all; or the words
+/// around the term.
 pub enum Concordance {
-    Lines(Vec<KwicLine>),
+    Lines { total: usize, lines: Vec<KwicLine> },
     Contexts(Vec<Collocate>),
 }
 
+/// The concordance a request asks for: its page of lines, or with `whole` every line (CSV).
 pub fn run_kwic(
     state: &AppState,
     req: &KwicReq,
+    whole: bool,
 ) -> Result<Option<(String, Concordance)>, WebError> {
     let Some(q) = &req.q else { return Ok(None) };
     let index = state.index()?;
     let term = crate::query::concept::concept(q, None)?;
-    let mut lines = kwic::concordance(&index, &term, &req.filters, req.width)?;
-    kwic::sort(&mut lines, req.sort, req.group);
-    if req.contexts {
-        return Ok(Some((
-            term.name,
-            Concordance::Contexts(kwic::contexts(&index, &lines, req.top)?),
-        )));
+    if req.contexts || whole {
+        let mut lines = kwic::concordance(&index, &term, &req.filters, req.width)?;
+        kwic::sort(&mut lines, req.sort, req.group);
+        if req.contexts {
+            let found = kwic::contexts(&index, &lines, req.top)?;
+            return Ok(Some((term.name, Concordance::Contexts(found))));
+        }
+        let total = lines.len();
+        return Ok(Some((term.name, Concordance::Lines { total, lines })));
     }
-    Ok(Some((term.name, Concordance::Lines(lines))))
+    let (total, lines) = kwic::concordance_page(
+        &index,
+        &term,
+        &req.filters,
+        req.width,
+        req.sort,
+        req.group,
+        req.offset..req.offset.saturating_add(req.limit),
+    )?;
+    Ok(Some((term.name, Concordance::Lines { total, lines })))
 }
 
 /// A document by its id as the URL writes it (16 hex digits), with its passages in order.
@@ -225,16 +239,14 @@ pub async fn kwic(
     blocking(move || {
         let p = Params::parse(raw.as_deref());
         let req = KwicReq::from(&p)?;
-        let (term, found) = run_kwic(&s, &req)?.ok_or_else(|| need("q"))?;
+        let (term, found) = run_kwic(&s, &req, false)?.ok_or_else(|| need("q"))?;
         Ok(json_response(match found {
-            Concordance::Lines(lines) => {
+            Concordance::Lines { total, lines } => {
                 let page: Vec<Value> = lines
                     .iter()
-                    .skip(req.offset)
-                    .take(req.limit)
                     .map(|l| serde_json::to_value(present::kwic::JsonLine::new(l)).unwrap_or(Value::Null))
                     .collect();
-                json!({"query": term, "total": lines.len(), "offset": req.offset, "limit": req.limit, "lines": page})
+                json!({"query": term, "total": total, "offset": req.offset, "limit": req.limit, "lines": page})
             }
             Concordance::Contexts(found) => json!({"query": term, "contexts": found}),
         }))
@@ -249,9 +261,9 @@ pub async fn kwic_csv(
     blocking(move || {
         let p = Params::parse(raw.as_deref());
         let req = KwicReq::from(&p)?;
-        let (_, found) = run_kwic(&s, &req)?.ok_or_else(|| need("q"))?;
+        let (_, found) = run_kwic(&s, &req, true)?.ok_or_else(|| need("q"))?;
         match found {
-            Concordance::Lines(lines) => {
+            Concordance::Lines { lines, .. } => {
                 csv_response("kwic.csv", |w| present::kwic::csv(w, &lines))
             }
             Concordance::Contexts(found) => csv_response("kwic-contexts.csv", |w| {

@@ -589,14 +589,14 @@ pub async fn kwic(
             words: Vec::new(),
             more: None,
         };
-        let Some((term, found)) = api::run_kwic(&s, &req).map_err(WebError::as_page)? else {
+        let Some((term, found)) = api::run_kwic(&s, &req, false).map_err(WebError::as_page)? else {
             return Ok(render(page));
         };
         match found {
-            Concordance::Lines(lines) => {
-                page.total = lines.len();
+            Concordance::Lines { total, lines } => {
+                page.total = total;
                 let mut last_doc: Option<String> = None;
-                for l in lines.iter().skip(req.offset).take(req.limit) {
+                for l in &lines {
                     let group = (req.group && last_doc.as_deref() != Some(l.doc.path.as_str()))
                         .then(|| format!("{} · {}", l.doc.region, l.doc.file));
                     last_doc = Some(l.doc.path.clone());
@@ -613,7 +613,7 @@ pub async fn kwic(
                         group,
                     });
                 }
-                if lines.len() > req.offset + req.limit {
+                if total > req.offset + req.limit {
                     let next = (req.offset + req.limit).to_string();
                     page.more = Some(format!("/kwic?{}", p.with(&[("offset", Some(&next))])));
                 }
