@@ -881,7 +881,7 @@ impl<'a> Resolved<'a> {
             }
             MatchKind::Variant => {
                 for w in &self.expansion_words {
-                    clauses.push((Occur::Should, self.word(&w)));
+                    clauses.push((Occur::Should, self.word(w)));
                 }
             }
             _ => {}
