@@ -25,7 +25,7 @@ use regex::Regex;
 use unicode_width::UnicodeWidthStr;
 
 use crate::index::tokenize::fold_str;
-use crate::structure::clean::{ends_sentence, normalize};
+use crate::structure::clean::{ends_sentence, is_wide, normalize};
 use crate::structure::heading;
 
 /// A line of the normalised text and the pages (1-based) its text came from.
@@ -89,6 +89,11 @@ static VALUE: LazyLock<Regex> = LazyLock::new(|| {
 /// space-separated fields, two of them values (`3.5`, `<6`, `7左右`, `[1.89]`, `—`), one a
 /// name of two Chinese characters or more, and no clause punctuation (prose has it).
 pub fn table_row(line: &str) -> Option<String> {
+    // Most lines are prose or too short: told without splitting them into fields.
+    let prose = line.contains(['，', '。', '；', '、', ',', ';']);
+    if prose || line.split_whitespace().nth(3).is_none() {
+        return None;
+    }
     let fields = rejoin_latin(line.split_whitespace().collect());
     let values = fields
         .iter()
@@ -100,8 +105,7 @@ pub fn table_row(line: &str) -> Option<String> {
             .count()
             >= 2
     });
-    let prose = line.contains(['，', '。', '；', '、', ',', ';']);
-    (fields.len() >= 4 && values >= 2 && named && !prose).then(|| fields.join("\t"))
+    (fields.len() >= 4 && values >= 2 && named).then(|| fields.join("\t"))
 }
 
 /// Fields with the spaces an extractor put around Latin letters and digits inside a Chinese
@@ -242,7 +246,7 @@ fn join_wrapped(body: Vec<(String, u32)>) -> Vec<Line> {
         }
         if let Some(last) = out.last_mut().filter(|_| open) {
             if !is_heading(&text) && !heading::starts_item(&text) && !is_table_row(&text) {
-                last.text = normalize(&format!("{} {text}", last.text));
+                join_line(&mut last.text, &text);
                 last.last_page = page;
                 open = may_continue(&last.text, &text, full);
                 continue;
@@ -256,6 +260,21 @@ fn join_wrapped(body: Vec<(String, u32)>) -> Vec<Line> {
         });
     }
     out
+}
+
+/// Appends the next line of a wrapped paragraph to `text`, as [`normalize`] would join the two
+/// with a space (both are normalised already): only the junction is looked at, so a paragraph of
+/// many wrapped lines is not folded again for each.
+fn join_line(text: &mut String, next: &str) {
+    let next = next.trim();
+    let space = match (text.chars().next_back(), next.chars().next()) {
+        (Some(a), Some(b)) => !is_wide(a) && !is_wide(b),
+        _ => false,
+    };
+    if space {
+        text.push(' ');
+    }
+    text.push_str(next);
 }
 
 /// Whether a line may continue on the next: it fills the width (its last piece `tail` does) and
@@ -281,6 +300,36 @@ mod tests {
 
     fn texts(lines: &[Line]) -> Vec<&str> {
         lines.iter().map(|l| l.text.as_str()).collect()
+    }
+
+    #[test]
+    fn joining_a_wrapped_line_is_normalising_the_two_with_a_space() {
+        let lines = [
+            "推进产业基础高级化",
+            "和产业链现代化，",
+            "Micro",
+            "LED 显示",
+            "5G",
+            "基站 600",
+            "个",
+            "“双碳”",
+            "——",
+            "2025 年",
+            "GDP",
+            "growth",
+            "（一）",
+            "a",
+        ];
+        for a in lines {
+            for b in lines {
+                let mut joined = normalize(a);
+                join_line(&mut joined, &normalize(b));
+                assert_eq!(joined, normalize(&format!("{a} {b}")), "{a} + {b}");
+            }
+        }
+        let mut empty = String::new();
+        join_line(&mut empty, "下一行");
+        assert_eq!(empty, "下一行");
     }
 
     #[test]
