@@ -5,6 +5,7 @@
 //! ```text
 //! cargo bench --bench eval                 # the table
 //! cargo bench --bench eval -- --unjudged   # also the top-10 passages nobody judged yet
+//! cargo bench --bench eval -- --top        # every top 10, graded, with each passage's tier
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -26,6 +27,10 @@ struct Args {
     /// List the passages in each top 10 that nobody judged (they count as grade 0).
     #[arg(long)]
     unjudged: bool,
+    /// List each query's top 10 under the default ranking: grade (`-` unjudged), tier,
+    /// standing, passage.
+    #[arg(long)]
+    top: bool,
     #[arg(long, hide = true)]
     bench: bool,
 }
@@ -40,13 +45,13 @@ fn main() -> Result<(), String> {
     for set in &args.judged {
         let queries = eval::load(&root.join(set)).map_err(|e| e.to_string())?;
         println!("\n{}: {} queries\n", set.display(), queries.len());
-        report(&idx, &queries, args.unjudged)?;
+        report(&idx, &queries, &args)?;
     }
     Ok(())
 }
 
 /// Prints the measures of each ranking for one set of queries.
-fn report(idx: &Opened, queries: &[eval::JudgedQuery], unjudged: bool) -> Result<(), String> {
+fn report(idx: &Opened, queries: &[eval::JudgedQuery], args: &Args) -> Result<(), String> {
     let rankings = [
         ("query's wording, no structure", false, false),
         ("+ structure", false, true),
@@ -87,11 +92,32 @@ fn report(idx: &Opened, queries: &[eval::JudgedQuery], unjudged: bool) -> Result
         })
         .collect();
     println!("| mean of {} | {} |", queries.len(), means.join(" | "));
-    if unjudged {
-        let (_, last) = runs.last().expect("rankings");
+    let (_, last) = runs.last().expect("rankings");
+    if args.unjudged {
         for m in last {
-            for (file, s, e, text) in &m.unjudged {
-                println!("unjudged\t{}\t{file}\t{s}\t{e}\t{text}", m.id);
+            for r in m.unjudged() {
+                println!(
+                    "unjudged\t{}\t{}\t{}\t{}\t{}",
+                    m.id, r.file, r.line_start, r.line_end, r.text
+                );
+            }
+        }
+    }
+    if args.top {
+        for m in last {
+            println!("\n{} {}", m.id, m.query);
+            for (i, r) in m.top.iter().enumerate() {
+                let grade = r.grade.map_or("-".to_string(), |g| g.to_string());
+                println!(
+                    "{:>2} {grade} {:<8} {} {}:{}-{} {}",
+                    i + 1,
+                    r.tier,
+                    r.standing,
+                    r.file,
+                    r.line_start,
+                    r.line_end,
+                    r.text
+                );
             }
         }
     }

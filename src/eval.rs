@@ -135,8 +135,30 @@ pub struct Measured {
     pub ndcg: f64,
     /// Grades of the top `K`, in rank order (unjudged as 0).
     pub grades: Vec<u8>,
-    /// Passages in the top `K` nobody judged: (file, line_start, line_end, text).
-    pub unjudged: Vec<(String, u32, u32, String)>,
+    /// The top `K` passages, in rank order.
+    pub top: Vec<Ranked>,
+}
+
+impl Measured {
+    /// Passages in the top `K` nobody judged.
+    pub fn unjudged(&self) -> impl Iterator<Item = &Ranked> {
+        self.top.iter().filter(|r| r.grade.is_none())
+    }
+}
+
+/// One passage of a top `K`, as the evaluation lists it.
+#[derive(Debug, Clone)]
+pub struct Ranked {
+    pub file: String,
+    pub line_start: u32,
+    pub line_end: u32,
+    /// Its grade, `None` when nobody judged it.
+    pub grade: Option<u8>,
+    /// Why it stands where it does: the tier and the standing within it.
+    pub tier: &'static str,
+    pub standing: u8,
+    /// Its first characters.
+    pub text: String,
 }
 
 /// Runs every judged query with `opts` (limit `K`) and measures it.
@@ -150,30 +172,30 @@ pub fn measure(
     for q in queries {
         let parsed = parse(&q.query)?;
         let results = search_with(idx, &parsed, &Filters::default(), &opts)?;
-        let mut grades = Vec::new();
-        let mut unjudged = Vec::new();
-        for h in &results.hits {
-            let p = &h.passage;
-            match q.grade(&h.doc.file, p.line_start, p.line_end) {
-                Some(g) => grades.push(g),
-                None => {
-                    grades.push(0);
-                    unjudged.push((
-                        h.doc.file.clone(),
-                        p.line_start,
-                        p.line_end,
-                        p.text.chars().take(60).collect(),
-                    ));
+        let top: Vec<Ranked> = results
+            .hits
+            .iter()
+            .map(|h| {
+                let p = &h.passage;
+                Ranked {
+                    file: h.doc.file.clone(),
+                    line_start: p.line_start,
+                    line_end: p.line_end,
+                    grade: q.grade(&h.doc.file, p.line_start, p.line_end),
+                    tier: h.kind.as_str(),
+                    standing: h.explain.standing,
+                    text: p.text.chars().take(60).collect(),
                 }
-            }
-        }
+            })
+            .collect();
+        let grades: Vec<u8> = top.iter().map(|r| r.grade.unwrap_or(0)).collect();
         out.push(Measured {
             id: q.id.clone(),
             query: q.query.clone(),
             precision: precision(&grades, K),
             ndcg: ndcg(&grades, &q.ideal(), K),
             grades,
-            unjudged,
+            top,
         });
     }
     Ok(out)
