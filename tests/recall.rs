@@ -191,6 +191,16 @@ fn related_wording_is_labelled_with_the_words_it_matched() {
 }
 
 #[test]
+fn related_wording_weighs_the_words_its_passages_repeat() {
+    // The passages naming 招才引智 are about talent: they say 人才 again and again, and other
+    // words once. The repeated word leads the related wording.
+    let r = search("招才引智", 10);
+    let (first, weight) = r.related.first().expect("related wording");
+    assert_eq!(first, "人才", "{:?}", r.related);
+    assert_eq!(*weight, 1.0);
+}
+
+#[test]
 fn width_and_case_fold_for_matching_and_text_shows_as_written() {
     let dir = corpus_of(&[(
         "a.txt",
@@ -519,8 +529,8 @@ fn judged_queries_reach_the_ranking_floor() {
     let (p, n) = eval::means(&measured);
     // The floor the ranking stands on today (see README, Ranking quality); a change that
     // lowers it fails here.
-    assert!(p >= 0.70, "precision@10 {p:.3}");
-    assert!(n >= 0.70, "nDCG@10 {n:.3}");
+    assert!(p >= 0.72, "precision@10 {p:.3}");
+    assert!(n >= 0.745, "nDCG@10 {n:.3}");
     // Without structure and expansions, the ranking is measurably worse.
     let literal = SearchOptions {
         limit: eval::K,

