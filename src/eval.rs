@@ -133,8 +133,6 @@ pub struct Measured {
     pub query: String,
     pub precision: f64,
     pub ndcg: f64,
-    /// Grades of the top `K`, in rank order (unjudged as 0).
-    pub grades: Vec<u8>,
     /// The top `K` passages, in rank order.
     pub top: Vec<Ranked>,
 }
@@ -194,7 +192,6 @@ pub fn measure(
             query: q.query.clone(),
             precision: precision(&grades, K),
             ndcg: ndcg(&grades, &q.ideal(), K),
-            grades,
             top,
         });
     }

@@ -499,8 +499,8 @@ fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, Fields)> {
         // whole process 26 ms against 34 ms) for a store of 77% of the text's UTF-8 size
         // against 58%, the index 1.97× the text against 1.78×. 16 KB blocks keep loading one
         // passage cheap; 64 KB ones would save a tenth of the store and cost a lower-tier search
-        // a few milliseconds. An index built with zstd keeps it (tantivy keeps an index's settings) until
-        // its directory is removed.
+        // a few milliseconds. An index built with zstd keeps it (tantivy keeps an index's
+        // settings) until its directory is removed.
         docstore_compression: Compressor::Lz4,
         docstore_blocksize: 16 * 1024,
         ..IndexSettings::default()

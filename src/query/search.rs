@@ -367,8 +367,8 @@ const FRAMING_PENALTY: f32 = 0.4;
 
 /// The order within a standing, higher first. Standings 1–3 (passages about the query): the
 /// score (BM25 and exact matching, a tenth of it), the passage's length, its share of policy
-/// action and its closeness to the passages about the query. Standing 4: the tier's prior, closeness to the passages about the query, policy
-/// action, less the framing penalty. Without structure, the score alone.
+/// action and its closeness to the passages about the query. Standing 4: the tier's prior,
+/// closeness to the passages about the query, policy action, less the framing penalty. Without structure, the score alone.
 fn order_key(h: &Hit, structure: bool) -> f32 {
     let e = &h.explain;
     if !structure {

@@ -241,7 +241,8 @@ static WORKERS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLoc
     tokio::sync::Semaphore::new(cores * 2)
 });
 
-/// Runs blocking work — searching the index — off the async threads, at most one per core.
+/// Runs blocking work — searching the index — off the async threads, at most two per core
+/// (see [`WORKERS`]).
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> std::result::Result<T, WebError> + Send + 'static,
 ) -> std::result::Result<T, WebError> {
