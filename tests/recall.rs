@@ -166,6 +166,39 @@ fn passages_under_a_heading_that_says_the_query_are_found_through_it() {
 }
 
 #[test]
+fn passages_under_a_heading_that_says_a_variant_are_about_the_query() {
+    // The plan writes 新基建 once and 新型基础设施建设 in a section title (新型基础设施 is one
+    // word of the policy dictionary); the section's paragraph says neither.
+    let dir = corpus_of(&[(
+        "b.txt",
+        "乙区规划\n\n第一章 基础设施\n\n第一节 加快新型基础设施建设\n\n布局5G基站和数据中心，建设工业互联网平台。\n\n第二节 完善交通网络\n\n建设城际铁路和高速公路。\n\n第二章 产业\n\n第一节 培育数字产业\n\n抢抓新基建发展机遇，培育数字产业。\n",
+    )]);
+    let run = plansearch(dir.path(), &["search", "新基建", "--json"]);
+    let hits = json_lines(&run.stdout);
+    let rank = |start: &str| {
+        hits.iter()
+            .position(|h| h["text"].as_str().unwrap().starts_with(start))
+    };
+    let heading = hits
+        .iter()
+        .find(|h| h["text"].as_str().unwrap().starts_with("第一节 加快"))
+        .expect("the heading is found as a variant");
+    assert_eq!(heading["match"], "variant");
+    assert_eq!(heading["expanded_from"]["matched"][0], "新型基础设施建设");
+    let para = &hits[rank("布局5G").expect("the section's paragraph is found")];
+    assert_eq!(para["match"], "section");
+    assert_eq!(para["expanded_from"]["via"], "heading");
+    assert_eq!(
+        para["expanded_from"]["matched"][0],
+        "第一节 加快新型基础设施建设"
+    );
+    // Under a section title it stands with the passages about the query, before the heading
+    // and before the other section's paragraph (if that is found at all).
+    assert!(rank("布局5G") < rank("第一节 加快"));
+    assert!(rank("建设城际").is_none_or(|r| rank("布局5G").unwrap() < r));
+}
+
+#[test]
 fn related_wording_is_labelled_with_the_words_it_matched() {
     // Few passages name 专精特新: the rest of the list is filled by the words its passages
     // share, and every such hit names them.
@@ -529,8 +562,8 @@ fn judged_queries_reach_the_ranking_floor() {
     let (p, n) = eval::means(&measured);
     // The floor the ranking stands on today (see README, Ranking quality); a change that
     // lowers it fails here.
-    assert!(p >= 0.72, "precision@10 {p:.3}");
-    assert!(n >= 0.745, "nDCG@10 {n:.3}");
+    assert!(p >= 0.76, "precision@10 {p:.3}");
+    assert!(n >= 0.765, "nDCG@10 {n:.3}");
     // Without structure and expansions, the ranking is measurably worse.
     let literal = SearchOptions {
         limit: eval::K,

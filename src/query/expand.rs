@@ -78,6 +78,8 @@ const ABBREVIATION_MAX: usize = 6;
 const MAX_GAP: u32 = 4;
 /// Most extra characters a written-out form has over the abbreviation.
 const MAX_EXTRA: u32 = 6;
+/// Words this long may be compounds whose inner words an abbreviation picks from.
+const COMPOUND_MIN: usize = 4;
 /// Passages whose positions are examined, and whose texts are read, at most: mining samples.
 const MAX_EXAMINED: usize = 30_000;
 const MAX_READ: usize = 100;
@@ -137,7 +139,9 @@ pub fn in_order_spans(positions: &[Vec<u32>]) -> Vec<Vec<u32>> {
 
 /// The written-out form of an abbreviation found at `span` (positions into `chars`), if it is one:
 /// no clause boundary inside; each run of consecutive matched characters starts a word of the
-/// passage's segmentation; the form ends where the word holding the last character ends.
+/// passage's segmentation, or a word inside a compound whose first character the span holds
+/// (新型基础设施 is one word of the policy dictionary, 新型 + 基础设施 inside it: 新基建
+/// abbreviates 新型基础设施建设); the form ends where the word holding the last character ends.
 pub fn written_out(chars: &[char], span: &[u32], lex: &dyn Lexicon, total: u64) -> Option<String> {
     let (&first, &last) = (span.first()?, span.last()?);
     let (first, last) = (first as usize, last as usize);
@@ -157,8 +161,20 @@ pub fn written_out(chars: &[char], span: &[u32], lex: &dyn Lexicon, total: u64) 
     let mut ends = Vec::new();
     let mut at = from;
     for piece in route(&window, lex, total) {
+        let len = piece.chars().count();
         starts.push(at);
-        at += piece.chars().count();
+        if len >= COMPOUND_MIN && span.contains(&(at as u32)) {
+            // The words inside a compound the abbreviation enters at its first character: its
+            // route with the compound itself not a word. (Into a compound entered elsewhere —
+            // 智慧 + 海绵城市 — the span would skip a word's start: a modifier, not a shortening.)
+            let inner = |p: &str| if p == piece { 0 } else { lex.df(p) };
+            let mut inside = at;
+            for part in route(&piece, &inner, total) {
+                starts.push(inside);
+                inside += part.chars().count();
+            }
+        }
+        at += len;
         ends.push(at);
     }
     for (k, &p) in span.iter().enumerate() {
@@ -546,6 +562,25 @@ mod tests {
             forms("推进城市有机更新", "城市更新", WORDS),
             ["城市有机更新"]
         );
+    }
+
+    #[test]
+    fn abbreviations_pick_words_inside_compounds() {
+        // The policy dictionary holds 新型基础设施 as one word: its inner words still count.
+        let mut words = WORDS.to_vec();
+        words.push("新型基础设施");
+        assert_eq!(
+            forms("加快新型基础设施建设", "新基建", &words),
+            ["新型基础设施建设"]
+        );
+        // A character inside a short word is still no word start: 新 of 创新.
+        words.push("创新");
+        words.push("基地");
+        assert!(forms("创新基地建设", "新基建", &words).is_empty());
+        // A compound entered past its first character gives no word starts: 智慧海绵城市 puts a
+        // modifier before 城市, it does not shorten anything.
+        words.extend(["智慧", "海绵城市", "海绵", "城市"]);
+        assert!(forms("建设智慧海绵城市", "智慧城市", &words).is_empty());
     }
 
     #[test]

@@ -211,7 +211,7 @@ pub fn search_with(
     let limit = opts.limit.clamp(1, passages);
     let mut plan = Resolved::new(idx, &searcher, query, filters, opts.structure)?;
     if opts.structure {
-        plan.find_headings(&searcher)?;
+        plan.find_headings(&searcher, MatchKind::Exact)?;
     }
 
     let mut ranked = Ranked::new(limit, opts.structure);
@@ -241,7 +241,11 @@ pub fn search_with(
             }
             MatchKind::Variant => {
                 plan.mine_variants(&searcher)?;
-                // A passage that opens with a variant (推进城市有序更新。…) is about the query.
+                if opts.structure {
+                    plan.find_headings(&searcher, MatchKind::Variant)?;
+                }
+                // A passage that opens with a variant (推进城市有序更新。…), or sits under a
+                // heading that says one, is about the query.
                 for h in &mut ranked.hits {
                     plan.refocus(h);
                 }
@@ -942,10 +946,11 @@ impl<'a> Resolved<'a> {
             .collect()
     }
 
-    /// Finds the headings that contain the query (or one of its phrases) exactly: the passages
+    /// Finds the headings that contain the query (or one of its phrases) exactly, or once
+    /// variants are mined (`kind` [`MatchKind::Variant`]) another wording of it: the passages
     /// under them are what they announce.
-    fn find_headings(&mut self, searcher: &Searcher) -> Result<()> {
-        let Some(cond) = self.any_condition(MatchKind::Exact) else {
+    fn find_headings(&mut self, searcher: &Searcher, kind: MatchKind) -> Result<()> {
+        let Some(cond) = self.any_condition(kind) else {
             return Ok(());
         };
         let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = vec![
@@ -969,8 +974,12 @@ impl<'a> Resolved<'a> {
             } else {
                 UNDER_SECTION
             };
+            let key = under_key(id, p.line_start);
+            if self.headings.iter().any(|h| h.key == key) {
+                continue;
+            }
             self.headings.push(MatchedHeading {
-                key: under_key(id, p.line_start),
+                key,
                 text: p.text.clone(),
                 bonus,
             });
@@ -1368,7 +1377,9 @@ impl<'a> Resolved<'a> {
             .map(String::as_str)
             .chain(self.expansions.iter().map(|e| e.text.as_str()))
             .collect();
-        if focus(&h.passage.text, &Folded::new(&h.passage.text), &needles) {
+        if focus(&h.passage.text, &Folded::new(&h.passage.text), &needles)
+            || self.heading_above(h.doc.id, &h.passage).is_some()
+        {
             h.explain.focused = true;
             h.explain.standing = standing(h, self.structure);
         }
