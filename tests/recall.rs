@@ -562,8 +562,8 @@ fn judged_queries_reach_the_ranking_floor() {
     let (p, n) = eval::means(&measured);
     // The floor the ranking stands on today (see README, Ranking quality); a change that
     // lowers it fails here.
-    assert!(p >= 0.76, "precision@10 {p:.3}");
-    assert!(n >= 0.765, "nDCG@10 {n:.3}");
+    assert!(p >= 0.775, "precision@10 {p:.3}");
+    assert!(n >= 0.775, "nDCG@10 {n:.3}");
     // Without structure and expansions, the ranking is measurably worse.
     let literal = SearchOptions {
         limit: eval::K,

@@ -366,6 +366,11 @@ const LENGTH_WEIGHT: f32 = 0.3;
 /// judged queries, nDCG@10 0.739 without it, 0.752 with 1.0 and 0.755 with 2.0, where the
 /// held-out queries fell from 0.754 to 0.746.
 const CLOSENESS_WEIGHT: f32 = 1.0;
+/// The related words' weights are raised to this power in [`closeness_to`]: the few words the
+/// passages about the query share most (人才 for 招才引智) count for more than the tail of words
+/// that came up with them (体制, 推行). Measured: judged nDCG@10 0.77 at 1, 0.78 from 2 to 4,
+/// 0.76 at 6; held-out 0.76, 0.76–0.78, 0.78. Chosen in the middle of the plateau.
+const RELATED_SHARPNESS: f32 = 3.0;
 /// A passage of the plan's framing that mentions the query loses this much in standing 4.
 const FRAMING_PENALTY: f32 = 0.4;
 
@@ -395,10 +400,10 @@ fn order_key(h: &Hit, structure: bool) -> f32 {
 }
 
 /// How close a passage stands to the passages about the query: the related words it holds,
-/// each by its weight and saturating with repetition (`tf / (tf + 1)`), over the weights' sum;
-/// in [0, 1).
+/// each by its weight to the power [`RELATED_SHARPNESS`] and saturating with repetition
+/// (`tf / (tf + 1)`), over the sum of those weights; in [0, 1).
 fn closeness_to(related: &[(String, f32)], text: &str) -> f32 {
-    let total: f32 = related.iter().map(|(_, w)| w).sum();
+    let total: f32 = related.iter().map(|(_, w)| w.powf(RELATED_SHARPNESS)).sum();
     if total <= 0.0 {
         return 0.0;
     }
@@ -407,7 +412,7 @@ fn closeness_to(related: &[(String, f32)], text: &str) -> f32 {
         .iter()
         .map(|(word, w)| {
             let tf = text.count(word) as f32;
-            w * tf / (tf + 1.0)
+            w.powf(RELATED_SHARPNESS) * tf / (tf + 1.0)
         })
         .sum::<f32>()
         / total
