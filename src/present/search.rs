@@ -254,7 +254,7 @@ fn standing_text(s: u8) -> &'static str {
     match s {
         1 => "the query, in a passage about it",
         2 => "other wording, in a passage about it",
-        3 => "under a section heading that says the query",
+        3 => "under a section heading that says the query or a variant of it",
         4 => "mentioned in passing, or matched loosely",
         8 => "table, list or back matter",
         9 => "a heading: its section's passages come first",

@@ -298,7 +298,7 @@ pub fn search_with(
 ///    clause, or under a heading that says it — outside the plan's framing parts (review,
 ///    situation, guiding ideas, targets; see [`Passage::framing`]);
 /// 2. other wording of the query (variant tier), in a passage about it;
-/// 3. passages under a section or sub-heading that says the query;
+/// 3. passages under a section or sub-heading that says the query or a variant of it;
 /// 4. the rest of the plans' policy text that matches: the query or a variant mentioned in
 ///    passing, passages under a chapter title that says it, all or some of the query's words,
 ///    related wording — ordered by how close each stands to what the passages about the query
@@ -622,7 +622,7 @@ const UNDER_SECTION: f32 = 2.0;
 /// Headings that contain the query, looked at most.
 const MAX_HEADINGS: usize = 50;
 
-/// A heading passage that contains the query.
+/// A heading passage that contains the query or a variant of it.
 #[derive(Debug, Clone)]
 struct MatchedHeading {
     key: u64,
@@ -649,7 +649,7 @@ struct Resolved<'a> {
     words: Vec<String>,
     filter: Option<Box<dyn TantivyQuery>>,
     excluded: Vec<String>,
-    /// Headings containing the query, by `under` key.
+    /// Headings containing the query or a variant, by `under` key.
     headings: Vec<MatchedHeading>,
     /// Other wordings of the conjunctions' whole strings.
     expansions: Vec<Expansion>,
