@@ -12,7 +12,8 @@ use std::fmt;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption, Term};
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError};
+
+use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED, TantivyError};
 
 use crate::index::tokenize::fold;
 
@@ -152,6 +153,36 @@ impl DocSet for Matcher {
         self.doc
     }
 
+    /// Whether the string occurs in document `target`, looking at that document only — the
+    /// two-phase check tantivy's intersections and exclusions ask for, as its phrase query does.
+    /// `seek` would verify positions in every later document holding the characters until one
+    /// matches; here a miss only says where the next candidate may be, and the matcher is valid
+    /// again after a `Found`.
+    fn seek_danger(&mut self, target: DocId) -> SeekDangerResult {
+        if target >= TERMINATED || self.postings.is_empty() {
+            return SeekDangerResult::SeekLowerBound(TERMINATED);
+        }
+        if self.doc == target {
+            return SeekDangerResult::Found;
+        }
+        for (_, p) in &mut self.postings {
+            let d = if p.doc() < target {
+                p.seek(target)
+            } else {
+                p.doc()
+            };
+            if d > target {
+                return SeekDangerResult::SeekLowerBound(d);
+            }
+        }
+        if self.postings.len() == 1 || self.verify() {
+            self.doc = target;
+            SeekDangerResult::Found
+        } else {
+            SeekDangerResult::SeekLowerBound(target + 1)
+        }
+    }
+
     fn doc(&self) -> DocId {
         self.doc
     }
@@ -284,6 +315,9 @@ impl DocSet for ExactScorer {
     fn seek(&mut self, target: DocId) -> DocId {
         self.matcher.seek(target)
     }
+    fn seek_danger(&mut self, target: DocId) -> SeekDangerResult {
+        self.matcher.seek_danger(target)
+    }
     fn doc(&self) -> DocId {
         self.matcher.doc()
     }
@@ -317,6 +351,88 @@ mod tests {
         assert_eq!(non_overlapping(&[0, 1], 2), 1);
         assert_eq!(non_overlapping(&[0, 2, 3], 2), 2);
         assert_eq!(non_overlapping(&[], 2), 0);
+    }
+
+    /// A small index of tagged texts: (its searcher, the `chars` field, the `tag` field).
+    fn tagged_index(texts: &[(&str, &str)]) -> (tantivy::Searcher, Field, Field) {
+        use tantivy::schema::{STRING, Schema, TextFieldIndexing, TextOptions};
+        use tantivy::{Index, TantivyDocument};
+
+        let mut sb = Schema::builder();
+        let chars = sb.add_text_field(
+            "chars",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(crate::index::tokenize::CHARS)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        );
+        let tag = sb.add_text_field("tag", STRING);
+        let index = Index::create_in_ram(sb.build());
+        index.tokenizers().register(
+            crate::index::tokenize::CHARS,
+            crate::index::tokenize::CharTokenizer,
+        );
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for (text, t) in texts {
+            let mut d = TantivyDocument::default();
+            d.add_text(chars, text);
+            d.add_text(tag, t);
+            w.add_document(d).unwrap();
+        }
+        w.commit().unwrap();
+        (index.reader().unwrap().searcher(), chars, tag)
+    }
+
+    #[test]
+    fn intersections_and_exclusions_check_each_document_exactly() {
+        use tantivy::collector::DocSetCollector;
+        use tantivy::query::{BooleanQuery, Occur, TermQuery};
+        // Tagged h or p; 建设国家级 stands in some, its characters apart or reordered in others.
+        let texts = [
+            ("建设国家级平台", "h"),
+            ("国家级建设基地", "p"),
+            ("建设国家级园区", "p"),
+            ("国家建设级别", "h"),
+            ("推进建设国家级示范区", "h"),
+            ("建设一批国家级园区", "h"),
+            ("建设国家级", "p"),
+            ("级国家设建", "h"),
+        ];
+        let (searcher, chars, tag) = tagged_index(&texts);
+        let docs = |q: &BooleanQuery| -> Vec<u32> {
+            let mut d: Vec<u32> = searcher
+                .search(q, &DocSetCollector)
+                .unwrap()
+                .into_iter()
+                .map(|a| a.doc_id)
+                .collect();
+            d.sort();
+            d
+        };
+        let expected = |t: &str, holding: bool| -> Vec<u32> {
+            (0..texts.len() as u32)
+                .filter(|&k| {
+                    let (text, tg) = texts[k as usize];
+                    tg == t && text.contains("建设国家级") == holding
+                })
+                .collect()
+        };
+        for t in ["h", "p"] {
+            let tagged = || -> Box<dyn Query> {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(tag, t),
+                    IndexRecordOption::Basic,
+                ))
+            };
+            let exact =
+                || -> Box<dyn Query> { Box::new(ExactQuery::new(chars, "建设国家级")) };
+            let both = BooleanQuery::new(vec![(Occur::Must, tagged()), (Occur::Must, exact())]);
+            assert_eq!(docs(&both), expected(t, true), "{t} and the string");
+            let without =
+                BooleanQuery::new(vec![(Occur::Must, tagged()), (Occur::MustNot, exact())]);
+            assert_eq!(docs(&without), expected(t, false), "{t} without the string");
+        }
     }
 
     #[test]
