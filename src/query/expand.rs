@@ -408,6 +408,12 @@ pub struct Feedback<'a> {
 const RELATED_KEPT: usize = 8;
 /// Fewer feedback passages than this say too little to choose words by.
 const MIN_FEEDBACK: usize = 3;
+/// Characters of a feedback passage read, from its start: a passage that runs on (a table, a
+/// box of projects over fifty lines) would otherwise cost tens of milliseconds to segment for
+/// words its lead already says. Measured: the judged and held-out figures are the same at
+/// 1,000 as with whole passages (at 400 they fall by 0.01); a query whose feedback holds such
+/// passages took 129 ms rather than 83 at 500 plans.
+const FEEDBACK_CHARS: usize = 1000;
 /// The largest share of passages a related word may occur in.
 const MAX_RELATED_SHARE: f64 = 0.05;
 
@@ -445,7 +451,11 @@ pub fn related(
     let mut seen: BTreeMap<String, (f32, u32, Vec<u64>)> = BTreeMap::new();
     for f in feedback {
         let mut counted: BTreeMap<String, usize> = BTreeMap::new();
-        for w in route(f.text, &vocab, total) {
+        let text = match f.text.char_indices().nth(FEEDBACK_CHARS) {
+            Some((end, _)) => &f.text[..end],
+            None => f.text,
+        };
+        for w in route(text, &vocab, total) {
             if w.chars().count() >= 2 && is_word(&w) {
                 *counted.entry(w).or_default() += 1;
             }
