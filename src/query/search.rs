@@ -111,8 +111,8 @@ pub struct Explain {
     pub tier: MatchKind,
     pub genre: Genre,
     /// For the query as written or a variant: whether the passage is about it (says it more
-    /// than once, in its lead clause, or under a heading that says it) rather than mentioning it
-    /// in passing.
+    /// than once, in its lead clause, or under a heading that says it or a variant) rather than
+    /// mentioning it in passing.
     pub focused: bool,
     /// Where the hit stands in the ranking, 1 (first) to 9 (see [`standing`]).
     pub standing: u8,
@@ -121,7 +121,7 @@ pub struct Explain {
     pub framing: bool,
     /// The share of its clauses that say what will be done (see [`Passage::action_share`]).
     pub action: f32,
-    /// The heading containing the query that the passage sits under, if any.
+    /// The heading containing the query or a variant that the passage sits under, if any.
     pub under_heading: Option<String>,
     /// The score from exact matching of the query's strings (or the expansion's).
     pub exact: f32,
@@ -295,7 +295,7 @@ pub fn search_with(
 /// Where a hit stands in the ranking, first to last, when ranking by structure:
 ///
 /// 1. the query as written, in a passage about it: said more than once, in the passage's lead
-///    clause, or under a heading that says it — outside the plan's framing parts (review,
+///    clause, or under a heading that says it or a variant — outside the plan's framing parts (review,
 ///    situation, guiding ideas, targets; see [`Passage::framing`]);
 /// 2. other wording of the query (variant tier), in a passage about it;
 /// 3. passages under a section or sub-heading that says the query or a variant of it;
@@ -619,7 +619,7 @@ const WORD: f32 = 0.2;
 /// a section's title speaks for its paragraphs more closely than a chapter's.
 const UNDER_CHAPTER: f32 = 1.0;
 const UNDER_SECTION: f32 = 2.0;
-/// Headings that contain the query, looked at most.
+/// Headings that contain the query, and again headings that contain a variant, looked at most.
 const MAX_HEADINGS: usize = 50;
 
 /// A heading passage that contains the query or a variant of it.
@@ -1382,11 +1382,15 @@ impl<'a> Resolved<'a> {
             .map(String::as_str)
             .chain(self.expansions.iter().map(|e| e.text.as_str()))
             .collect();
-        if focus(&h.passage.text, &Folded::new(&h.passage.text), &needles)
-            || self.heading_above(h.doc.id, &h.passage).is_some()
-        {
+        let under = self.heading_above(h.doc.id, &h.passage);
+        if under.is_some() || focus(&h.passage.text, &Folded::new(&h.passage.text), &needles) {
             h.explain.focused = true;
             h.explain.standing = standing(h, self.structure);
+        }
+        // A heading that says a variant, found after the hit: it is the reason the hit stands
+        // where it does (its score has no bonus for it, being made before).
+        if let (Some(u), None) = (under, &h.explain.under_heading) {
+            h.explain.under_heading = Some(u.text.clone());
         }
     }
 
