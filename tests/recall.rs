@@ -25,6 +25,12 @@ fn corpus_of(plans: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// Where the hit whose text starts with `start` ranks, from 0.
+fn rank_of(hits: &[Value], start: &str) -> Option<usize> {
+    hits.iter()
+        .position(|h| h["text"].as_str().unwrap().starts_with(start))
+}
+
 fn json_lines(stdout: &str) -> Vec<Value> {
     stdout
         .lines()
@@ -157,10 +163,7 @@ fn passages_under_a_heading_that_says_the_query_are_found_through_it() {
         "第一节 持续优化营商环境"
     );
     // The heading itself comes after the paragraph it heads; the other section is not found.
-    let rank = |start: &str| {
-        hits.iter()
-            .position(|h| h["text"].as_str().unwrap().starts_with(start))
-    };
+    let rank = |start: &str| rank_of(&hits, start);
     assert!(rank("深化") < rank("第一节"));
     assert_eq!(rank("支持民营"), None);
 }
@@ -175,14 +178,8 @@ fn passages_under_a_heading_that_says_a_variant_are_about_the_query() {
     )]);
     let run = plansearch(dir.path(), &["search", "新基建", "--json"]);
     let hits = json_lines(&run.stdout);
-    let rank = |start: &str| {
-        hits.iter()
-            .position(|h| h["text"].as_str().unwrap().starts_with(start))
-    };
-    let heading = hits
-        .iter()
-        .find(|h| h["text"].as_str().unwrap().starts_with("第一节 加快"))
-        .expect("the heading is found as a variant");
+    let rank = |start: &str| rank_of(&hits, start);
+    let heading = &hits[rank("第一节 加快").expect("the heading is found as a variant")];
     assert_eq!(heading["match"], "variant");
     assert_eq!(heading["expanded_from"]["matched"][0], "新型基础设施建设");
     let para = &hits[rank("布局5G").expect("the section's paragraph is found")];

@@ -69,18 +69,9 @@ impl Matcher {
             // Bring every list to the same document.
             let mut target = candidate;
             loop {
-                let mut aligned = true;
-                for (_, p) in &mut self.postings {
-                    let d = if p.doc() < target {
-                        p.seek(target)
-                    } else {
-                        p.doc()
-                    };
-                    if d > target {
-                        target = d;
-                        aligned = false;
-                    }
-                }
+                let reached = leapfrog(self.postings.iter_mut().map(|(_, p)| p), target);
+                let aligned = reached == target;
+                target = reached;
                 if aligned || target == TERMINATED {
                     break;
                 }
@@ -165,15 +156,9 @@ impl DocSet for Matcher {
         if self.doc == target {
             return SeekDangerResult::Found;
         }
-        for (_, p) in &mut self.postings {
-            let d = if p.doc() < target {
-                p.seek(target)
-            } else {
-                p.doc()
-            };
-            if d > target {
-                return SeekDangerResult::SeekLowerBound(d);
-            }
+        let reached = leapfrog(self.postings.iter_mut().map(|(_, p)| p), target);
+        if reached != target {
+            return SeekDangerResult::SeekLowerBound(reached);
         }
         if self.postings.len() == 1 || self.verify() {
             self.doc = target;
@@ -199,6 +184,28 @@ impl DocSet for Matcher {
         let size = u64::from(self.size_hint());
         if n <= 1 { size } else { size * 10 * n }
     }
+}
+
+/// Moves every list to `target` or past it, each seeking to the furthest document reached so
+/// far. Returns `target` when all stand on it; otherwise no document before the returned one
+/// is in every list (it may be [`TERMINATED`]).
+pub(crate) fn leapfrog<'a>(
+    lists: impl IntoIterator<Item = &'a mut SegmentPostings>,
+    target: DocId,
+) -> DocId {
+    let mut reached = target;
+    for p in lists {
+        let d = if p.doc() < reached {
+            p.seek(reached)
+        } else {
+            p.doc()
+        };
+        if d == TERMINATED {
+            return TERMINATED;
+        }
+        reached = reached.max(d);
+    }
+    reached
 }
 
 /// Keeps the starts `s` (sorted) for which `s + offset` is among the sorted `positions`.

@@ -25,7 +25,7 @@ use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, TERMINATED, TantivyDocument};
 
-use super::exact::ExactQuery;
+use super::exact::{ExactQuery, leapfrog};
 use super::highlight::Folded;
 use super::words::{Lexicon, Vocabulary, route};
 use crate::error::Result;
@@ -269,22 +269,9 @@ enum Aligned {
 
 /// Moves every list to `target` or past it: `At` if all stand on one document.
 fn align(lists: &mut [SegmentPostings], target: DocId) -> Aligned {
-    let mut target = target;
-    for p in lists.iter_mut() {
-        let d = if p.doc() < target {
-            p.seek(target)
-        } else {
-            p.doc()
-        };
-        if d == TERMINATED {
-            return Aligned::Next(TERMINATED);
-        }
-        target = target.max(d);
-    }
-    if lists.iter().all(|p| p.doc() == target) {
-        Aligned::At(target)
-    } else {
-        Aligned::Next(target)
+    match leapfrog(lists.iter_mut(), target) {
+        d if d == target => Aligned::At(target),
+        d => Aligned::Next(d),
     }
 }
 
