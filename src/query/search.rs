@@ -22,6 +22,7 @@
 //! Search returns hits; it never prints.
 
 use serde::Serialize;
+use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -467,11 +468,25 @@ impl Ranked {
                 .then(order_key(b, structure).total_cmp(&order_key(a, structure)))
                 .then(a.kind.cmp(&b.kind))
                 .then(b.score.total_cmp(&a.score))
+                .then_with(|| same_place_order(a, b))
         });
         self.hits.truncate(self.limit);
         self.hits
     }
 }
+
+/// The order of hits that tie on everything else: by plan id, then by place in the plan, as
+/// [`Resolved::top`] breaks ties — never by where tantivy happened to store them.
+fn same_place_order(a: &Hit, b: &Hit) -> std::cmp::Ordering {
+    a.doc
+        .id
+        .cmp(&b.doc.id)
+        .then(a.passage.line_start.cmp(&b.passage.line_start))
+}
+
+/// A tier's score for [`TopDocs`]: the passage's rank class, its score, and the plan id (lower
+/// first on ties).
+type TierScore = (u8, Score, Reverse<u64>);
 
 /// For each document, its best `per` passages on the query: those containing the whole query
 /// string or, in a document with none, those containing all its words. Ranked as [`search`]
@@ -927,14 +942,20 @@ impl<'a> Resolved<'a> {
         Ok(out)
     }
 
-    /// The top `n` of a tier by score, policy text first when ranking by structure.
-    fn top(&self, n: usize) -> impl Collector<Fruit = Vec<((u8, Score), DocAddress)>> + use<> {
+    /// The top `n` of a tier by score, policy text first when ranking by structure. Equal
+    /// scores fall to the lower plan id, then (tantivy's own order: a plan's passages sit in one
+    /// segment, in order) the earlier passage, so the pool does not depend on which indexing
+    /// thread wrote which segment.
+    fn top(&self, n: usize) -> impl Collector<Fruit = Vec<(TierScore, DocAddress)>> + use<> {
         let structure = self.structure;
         TopDocs::with_limit(n.max(1)).tweak_score(move |reader: &SegmentReader| {
-            let genre = reader.fast_fields().u64("genre").ok();
+            let fast = reader.fast_fields();
+            let genre = fast.u64("genre").ok();
+            let plan = fast.u64("doc").ok();
             move |doc: DocId, score: Score| {
                 let code = genre.as_ref().and_then(|g| g.first(doc)).unwrap_or(0);
-                (rank_class(structure, code), score)
+                let id = plan.as_ref().and_then(|p| p.first(doc)).unwrap_or(0);
+                (rank_class(structure, code), score, Reverse(id))
             }
         })
     }
@@ -943,11 +964,11 @@ impl<'a> Resolved<'a> {
     fn hits(
         &self,
         searcher: &Searcher,
-        top: Vec<((u8, Score), DocAddress)>,
+        top: Vec<(TierScore, DocAddress)>,
         kind: MatchKind,
     ) -> Result<Vec<Hit>> {
         top.into_iter()
-            .map(|((_, score), addr)| self.hit(searcher, addr, score, kind))
+            .map(|((_, score, _), addr)| self.hit(searcher, addr, score, kind))
             .collect()
     }
 
@@ -1037,6 +1058,7 @@ impl<'a> Resolved<'a> {
                 .focused
                 .cmp(&a.explain.focused)
                 .then(b.score.total_cmp(&a.score))
+                .then_with(|| same_place_order(a, b))
         });
         best.truncate(10);
         let feedback: Vec<Feedback> = best
@@ -1081,7 +1103,10 @@ impl<'a> Resolved<'a> {
         let structure = self.structure;
         tier.sort_by(|a, b| {
             let class = |h: &Hit| rank_class(structure, h.explain.genre.code());
-            class(b).cmp(&class(a)).then(b.score.total_cmp(&a.score))
+            class(b)
+                .cmp(&class(a))
+                .then(b.score.total_cmp(&a.score))
+                .then_with(|| same_place_order(a, b))
         });
         tier.truncate(room);
         Ok(tier)
@@ -1153,7 +1178,7 @@ impl<'a> Resolved<'a> {
             &self.top(pool.saturating_mul(2)),
         )?;
         let mut tier = Vec::new();
-        for ((_, score), addr) in top {
+        for ((_, score, _), addr) in top {
             let mut hit = self.hit(searcher, addr, score, kind)?;
             if let Some(bonus) = self.exact_score(&hit.passage.text, kind) {
                 hit.score += bonus;
@@ -1161,7 +1186,11 @@ impl<'a> Resolved<'a> {
                 tier.push(hit);
             }
         }
-        tier.sort_by(|a, b| b.score.total_cmp(&a.score));
+        tier.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| same_place_order(a, b))
+        });
         tier.truncate(pool);
         Ok(Some(tier))
     }
