@@ -21,7 +21,8 @@
 //! - re-indexing after one plan changed, and after nothing changed.
 //!
 //! Every process reads warm files: the corpus was just written, so the page cache holds it
-//! for plansearch and the baselines alike. Times of short processes are medians of `--runs`.
+//! for plansearch and the baselines alike. Times of short processes are medians of `--runs`
+//! rounds in which plansearch and the baselines take turns.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -212,28 +213,33 @@ fn run(args: &Args) -> Result<(), String> {
     let location = |cmd: &mut Command| {
         cmd.arg("--index").arg(&index).arg("--corpus").arg(&corpus);
     };
-    let search = median_run(&launcher, args.runs, || {
+    let search = || {
         let mut c = Command::new(&bin);
         c.args(["search", &args.phrase]);
         location(&mut c);
         c
-    })?;
-    let compared = median_run(&launcher, args.runs, || {
+    };
+    let compare = || {
         let mut c = Command::new(&bin);
         c.args(["compare", &args.phrase]);
         location(&mut c);
         c
-    })?;
-    let rg = median_run(&launcher, args.runs, || {
+    };
+    let rg = || {
         let mut c = Command::new("rg");
         c.args(["--fixed-strings", &args.phrase]).arg(&corpus);
         c
-    });
-    let grep = median_run(&launcher, args.runs, || {
+    };
+    let grep = || {
         let mut c = Command::new("grep");
         c.args(["-r", "-F", &args.phrase]).arg(&corpus);
         c
-    });
+    };
+    let mut medians = median_runs(&launcher, args.runs, &[&search, &compare, &rg, &grep]);
+    let grep = medians.pop().expect("four commands");
+    let rg = medians.pop().expect("four commands");
+    let compared = medians.pop().expect("four commands")?;
+    let search = medians.pop().expect("four commands")?;
     let scans = format!(
         "rg: {}; grep -r: {}",
         rg.as_ref().map_or("not installed".into(), |p| ms(p.wall)),
@@ -506,28 +512,44 @@ fn launcher_loop() {
     }
 }
 
-/// Runs a command once to warm up, then `runs` times; returns the run with the median time.
-fn median_run(
+/// Runs each command once to warm up, then `runs` rounds of each in turn; returns each
+/// command's run with the median time, or why it could not run. Taking turns, every command
+/// meets the same moments of a busy machine: run one after the other, the later ones would be
+/// measured in another minute than the first.
+fn median_runs(
     launcher: &Launcher,
     runs: usize,
-    make: impl Fn() -> Command,
-) -> Result<Process, String> {
-    // A warm-up run, then the measured ones; any of them failing (2: an error) fails the
-    // benchmark, while 1 (nothing found) is an answer.
-    let runs: Vec<Process> = (0..=runs.max(1))
-        .map(|_| launcher.run(&mut make()))
-        .collect::<Result<_, _>>()?;
-    if let Some(bad) = runs.iter().find(|p| p.code > 1) {
-        return Err(format!(
-            "{:?} exited with {}: {}",
-            make(),
-            bad.code,
-            bad.stderr.trim()
-        ));
+    commands: &[&dyn Fn() -> Command],
+) -> Vec<Result<Process, String>> {
+    let mut done: Vec<Result<Vec<Process>, String>> =
+        commands.iter().map(|_| Ok(Vec::new())).collect();
+    for round in 0..=runs.max(1) {
+        for (make, runs) in commands.iter().zip(done.iter_mut()) {
+            let Ok(list) = runs else { continue };
+            // Any run failing (2: an error) fails the command, while 1 (nothing found) is an
+            // answer.
+            match launcher.run(&mut make()) {
+                Ok(p) if p.code > 1 => {
+                    *runs = Err(format!(
+                        "{:?} exited with {}: {}",
+                        make(),
+                        p.code,
+                        p.stderr.trim()
+                    ))
+                }
+                Ok(p) if round > 0 => list.push(p),
+                Ok(_) => {}
+                Err(e) => *runs = Err(e),
+            }
+        }
     }
-    let mut done: Vec<Process> = runs.into_iter().skip(1).collect();
-    done.sort_by_key(|p| p.wall);
-    Ok(done.swap_remove(done.len() / 2))
+    done.into_iter()
+        .map(|runs| {
+            let mut list = runs?;
+            list.sort_by_key(|p| p.wall);
+            Ok(list.swap_remove(list.len() / 2))
+        })
+        .collect()
 }
 
 /// jieba-rs segmenting every file of the corpus, on all cores, with nothing else.

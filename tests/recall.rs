@@ -12,7 +12,7 @@ use plansearch::passage::Genre;
 use plansearch::query::MatchKind;
 use plansearch::query::search::SearchOptions;
 
-use crate::util::{bundled_index, bundled_passages, plansearch, search, workspace};
+use crate::util::{bundled_index, bundled_passages, plan_files, plansearch, search, workspace};
 
 /// A corpus of the given plans under `corpus/` in a fresh folder.
 fn corpus_of(plans: &[(&str, &str)]) -> tempfile::TempDir {
@@ -551,17 +551,66 @@ fn the_explanation_says_why() {
 }
 
 #[test]
+fn the_ranking_does_not_depend_on_how_the_index_was_built() {
+    // The same plans indexed at once, and in two runs with the later plans first: tantivy
+    // stores them in other segments, in another order; the ranking must not follow.
+    let at_once = workspace();
+    let in_two = workspace();
+    let later = in_two.path().join("later");
+    std::fs::create_dir(&later).unwrap();
+    let files = plan_files();
+    let (first, second) = files.split_at(files.len() / 2);
+    for f in first {
+        let name = f.file_name().unwrap();
+        std::fs::rename(in_two.path().join("corpus").join(name), later.join(name)).unwrap();
+    }
+    for dir in [at_once.path(), in_two.path()] {
+        assert_eq!(plansearch(dir, &["index"]).code, 0);
+    }
+    for f in first {
+        let name = f.file_name().unwrap();
+        std::fs::rename(later.join(name), in_two.path().join("corpus").join(name)).unwrap();
+    }
+    assert_eq!(plansearch(in_two.path(), &["index"]).code, 0);
+    assert!(!second.is_empty());
+    let places = |dir: &Path, q: &str| -> Vec<(String, u64)> {
+        let run = plansearch(dir, &["search", q, "--json", "--limit", "80"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        json_lines(&run.stdout)
+            .iter()
+            .map(|h| {
+                (
+                    h["file"].as_str().unwrap().to_string(),
+                    h["line_start"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    for q in [
+        "营商环境",
+        "城乡融合",
+        "双循环",
+        "新基建",
+        "制造业 数字化转型",
+    ] {
+        let a = places(at_once.path(), q);
+        assert!(a.len() >= 20, "{q}: {} hits", a.len());
+        assert_eq!(a, places(in_two.path(), q), "{q}");
+    }
+}
+
+#[test]
 fn judged_queries_reach_the_ranking_floor() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval");
     let queries = eval::load(&root).unwrap();
     assert!(queries.len() >= 15);
     let measured = eval::measure(bundled_index(), &queries, &SearchOptions::new(eval::K)).unwrap();
     let (p, n) = eval::means(&measured);
-    // The floor the ranking stands on today (see README, Ranking quality), less what varies
-    // between builds of the same index (0.767-0.783 and 0.773-0.782 measured): a change that
-    // lowers it fails here.
+    // The floor the ranking stands on today (see README, Ranking quality: 0.772 and 0.773).
+    // Ties break on plan and place, not on segment layout, so every build gives the same
+    // figures: a change that lowers them fails here.
     assert!(
-        p >= 0.755 && n >= 0.76,
+        p >= 0.765 && n >= 0.765,
         "precision@10 {p:.3}, nDCG@10 {n:.3}"
     );
     // Without structure and expansions, the ranking is measurably worse.
