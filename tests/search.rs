@@ -310,6 +310,46 @@ fn lower_tiers_hold_exactly_the_passages_exact_matching_puts_there() {
 }
 
 #[test]
+fn expansion_tiers_hold_nothing_a_tier_above_holds() {
+    // Each tier's query leaves out what the tiers above match: the query's string, the
+    // variants, the query's words. A passage holds nothing a tier above it is found by.
+    for q in [
+        "城市更新",
+        "新基建",
+        "碳达峰",
+        "数字化转型 制造业",
+        "绿色 低碳",
+    ] {
+        let r = search(q, 80);
+        let whole = fold_str(&q.replace(' ', ""));
+        let keys: BTreeSet<Key> = r.hits.iter().map(key).collect();
+        assert_eq!(keys.len(), r.hits.len(), "{q}: a passage repeated");
+        assert!(
+            r.hits.iter().any(|h| h.kind == MatchKind::Related),
+            "{q}: no related wording to check"
+        );
+        for h in &r.hits {
+            let text = fold_str(&h.passage.text);
+            let above = oracle_tier(&text, &whole, &r.words);
+            let variant = r
+                .expansions
+                .iter()
+                .find(|e| text.contains(&fold_str(&e.text)));
+            // Tiers in order: exact, variant, section, all, partial, related.
+            if h.kind > MatchKind::Exact {
+                assert_ne!(above, Some(MatchKind::Exact), "{q}: {}", h.passage.text);
+            }
+            if h.kind > MatchKind::Variant {
+                assert!(variant.is_none(), "{q}: {variant:?} in {}", h.passage.text);
+            }
+            if h.kind == MatchKind::Related {
+                assert_eq!(above, None, "{q}: {}", h.passage.text);
+            }
+        }
+    }
+}
+
+#[test]
 fn a_word_found_only_inside_longer_words_still_reaches_its_tier() {
     // jieba reads 城市化 as one word, so only exact matching finds 城市 in the second plan.
     let dir = tempfile::tempdir().unwrap();

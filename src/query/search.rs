@@ -475,6 +475,16 @@ impl Ranked {
     }
 }
 
+/// The words of a conjunction that put a passage in the partial tier: those of two characters
+/// or more, or the only word.
+fn partial_words(words: &[String]) -> Vec<&str> {
+    words
+        .iter()
+        .filter(|w| w.chars().count() > 1 || words.len() == 1)
+        .map(String::as_str)
+        .collect()
+}
+
 /// The order of hits that tie on everything else: by plan id, then by place in the plan, as
 /// [`Resolved::top`] breaks ties — never by where tantivy happened to store them.
 fn same_place_order(a: &Hit, b: &Hit) -> std::cmp::Ordering {
@@ -830,10 +840,7 @@ impl<'a> Resolved<'a> {
                 clauses.extend(words.iter().map(|w| (Occur::Must, self.exact(w, WORD))));
             }
             MatchKind::Partial => {
-                let useful: Vec<&String> = words
-                    .iter()
-                    .filter(|w| w.chars().count() > 1 || words.len() == 1)
-                    .collect();
+                let useful = partial_words(words);
                 if useful.is_empty() {
                     return None;
                 }
@@ -865,6 +872,34 @@ impl<'a> Resolved<'a> {
         Some(Box::new(BooleanQuery::new(clauses)))
     }
 
+    /// Queries whose union is [`Self::any_condition`], each as plain as it can be: one per
+    /// wording for a conjunction of bare words (a variant, a word of the partial tier). A
+    /// passage is excluded from a lower tier when one of them matches it, and tantivy checks
+    /// each exclusion on the candidate alone (exact matching's two-phase check); behind one
+    /// union, each wording would instead be scanned forward to its next verified match, for
+    /// every candidate.
+    fn condition_parts(&self, kind: MatchKind) -> Vec<Box<dyn TantivyQuery>> {
+        let mut parts = Vec::new();
+        for (k, c) in self.conjunctions.iter().enumerate() {
+            let wordings: Option<Vec<&str>> = match kind {
+                _ if !c.phrases.is_empty() => None,
+                MatchKind::Variant => Some(
+                    self.variants_of(k)
+                        .iter()
+                        .map(|e| e.text.as_str())
+                        .collect(),
+                ),
+                MatchKind::Partial => Some(partial_words(&self.conj_words[k])),
+                _ => None,
+            };
+            match wordings {
+                Some(list) => parts.extend(list.into_iter().map(|w| self.exact(w, WHOLE))),
+                None => parts.extend(self.condition(k, kind)),
+            }
+        }
+        parts
+    }
+
     /// Passages in any conjunction's condition for `kind`.
     fn any_condition(&self, kind: MatchKind) -> Option<Box<dyn TantivyQuery>> {
         let alternatives: Vec<(Occur, Box<dyn TantivyQuery>)> = (0..self.conjunctions.len())
@@ -881,9 +916,11 @@ impl<'a> Resolved<'a> {
         let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> =
             vec![(Occur::Must, self.any_condition(kind)?)];
         for above in MatchKind::ALL.into_iter().filter(|&a| a < kind) {
-            if let Some(c) = self.any_condition(above) {
-                clauses.push((Occur::MustNot, c));
-            }
+            clauses.extend(
+                self.condition_parts(above)
+                    .into_iter()
+                    .map(|c| (Occur::MustNot, c)),
+            );
         }
         clauses.extend(self.common_clauses(kind));
         Some(BooleanQuery::new(clauses))
@@ -1168,9 +1205,11 @@ impl<'a> Resolved<'a> {
         }
         // The tiers above the word tiers that are not decided by the passage's text alone.
         for above in [MatchKind::Variant, MatchKind::Section] {
-            if let Some(c) = self.any_condition(above) {
-                clauses.push((Occur::MustNot, c));
-            }
+            clauses.extend(
+                self.condition_parts(above)
+                    .into_iter()
+                    .map(|c| (Occur::MustNot, c)),
+            );
         }
         clauses.extend(self.common_clauses(kind));
         let top = searcher.search(
@@ -1235,14 +1274,11 @@ impl<'a> Resolved<'a> {
             if !c.phrases.iter().all(|p| text.contains(p)) {
                 continue;
             }
-            let counted: Vec<&String> = match kind {
+            let counted: Vec<&str> = match kind {
                 MatchKind::All if !words.is_empty() && words.iter().all(|w| text.contains(w)) => {
-                    words.iter().collect()
+                    words.iter().map(String::as_str).collect()
                 }
-                MatchKind::Partial => words
-                    .iter()
-                    .filter(|w| w.chars().count() > 1 || words.len() == 1)
-                    .collect(),
+                MatchKind::Partial => partial_words(words),
                 _ => continue,
             };
             if kind == MatchKind::Partial && !counted.iter().any(|w| text.contains(w)) {
