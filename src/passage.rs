@@ -204,7 +204,7 @@ impl Passage {
 }
 
 /// Titles of the framing parts of a plan (see [`Passage::framing`]).
-const FRAMING: [&str; 23] = [
+const FRAMING: [&str; 25] = [
     "发展基础",
     "发展成就",
     "主要成绩",
@@ -214,7 +214,10 @@ const FRAMING: [&str; 23] = [
     "面临的",
     "机遇和挑战",
     "机遇与挑战",
-    "时期发展环境",
+    "发展环境",
+    // 全面建成小康社会，开启全面建设社会主义现代化新征程: the opening chapter's review.
+    "小康社会",
+    "新征程",
     "指导思想",
     "总体要求",
     "总体思路",
@@ -953,6 +956,15 @@ mod tests {
         let p = |t: &str| ps.iter().find(|p| p.text.starts_with(t)).unwrap();
         assert!(p("“十三五”").framing());
         assert!(!p("加快发展").framing());
+        // The opening chapter's usual titles: its review, its environment.
+        let ps = passages(
+            "第一章 全面建成小康社会，开启全面建设社会主义现代化新征程\n“十四五”时期是开局五年。\n第二节 发展环境面临深刻复杂变化\n当今世界正经历百年未有之大变局。\n",
+        );
+        assert!(
+            ps.iter()
+                .filter(|p| p.kind != Kind::Heading)
+                .all(|p| p.framing())
+        );
         assert_eq!(p("加快发展").action_share(), 1.0);
         assert_eq!(p("“十三五”").action_share(), 0.0);
         assert_eq!(

@@ -231,6 +231,39 @@ fn related_wording_weighs_the_words_its_passages_repeat() {
 }
 
 #[test]
+fn related_wording_comes_from_what_the_plans_do_not_from_their_framing() {
+    // The opening chapter restates the query beside a slogan (奋斗); the chapter on measures
+    // says it beside its topic (消费). Related wording is the topic's, not the slogan's.
+    let mut text = String::from(
+        "某区国民经济和社会发展第十四个五年规划纲要\n第一章 发展环境\n第一节 发展基础\n",
+    );
+    for k in 1..=3 {
+        text.push_str(&format!(
+            "“十四五”时期，全区上下团结奋斗，积极融入双循环，奋斗{k}年再出发。\n"
+        ));
+    }
+    text.push_str("第二章 扩大内需\n第一节 促进消费\n");
+    for goods in ["家电", "汽车", "餐饮", "文旅"] {
+        text.push_str(&format!(
+            "促进{goods}消费升级，融入双循环，培育{goods}消费新业态，扩大消费。\n"
+        ));
+    }
+    text.push_str("第三章 推进重点项目\n第一节 项目建设\n");
+    for n in 1..=120 {
+        text.push_str(&format!("推进第{n}号工程，完成投资{}亿元。\n", n * 3));
+    }
+    let dir = corpus_of(&[("plan.txt", &text)]);
+    assert_eq!(plansearch(dir.path(), &["index"]).code, 0);
+    let idx = plansearch::index::Opened::open(&dir.path().join("index")).unwrap();
+    let query = plansearch::query::parse("双循环").unwrap();
+    let filters = plansearch::query::Filters::default();
+    let r = plansearch::query::search::search(&idx, &query, &filters, 10).unwrap();
+    let words: Vec<&str> = r.related.iter().map(|(w, _)| w.as_str()).collect();
+    assert!(words.contains(&"消费"), "{words:?}");
+    assert!(!words.contains(&"奋斗"), "{words:?}");
+}
+
+#[test]
 fn width_and_case_fold_for_matching_and_text_shows_as_written() {
     let dir = corpus_of(&[(
         "a.txt",
@@ -606,11 +639,11 @@ fn judged_queries_reach_the_ranking_floor() {
     assert!(queries.len() >= 15);
     let measured = eval::measure(bundled_index(), &queries, &SearchOptions::new(eval::K)).unwrap();
     let (p, n) = eval::means(&measured);
-    // The floor the ranking stands on today (see README, Ranking quality: 0.772 and 0.773).
+    // The floor the ranking stands on today (see README, Ranking quality: 0.767 and 0.781).
     // Ties break on plan and place, not on segment layout, so every build gives the same
     // figures: a change that lowers them fails here.
     assert!(
-        p >= 0.765 && n >= 0.765,
+        p >= 0.76 && n >= 0.775,
         "precision@10 {p:.3}, nDCG@10 {n:.3}"
     );
     // Without structure and expansions, the ranking is measurably worse.

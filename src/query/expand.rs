@@ -399,7 +399,7 @@ pub struct Feedback<'a> {
 /// Most related words kept.
 const RELATED_KEPT: usize = 8;
 /// Fewer feedback passages than this say too little to choose words by.
-const MIN_FEEDBACK: usize = 3;
+pub const MIN_FEEDBACK: usize = 3;
 /// Characters of a feedback passage read, from its start: a passage that runs on (a table, a
 /// box of projects over fifty lines) would otherwise cost tens of milliseconds to segment for
 /// words its lead already says. Measured: the judged and held-out figures are the same at

@@ -1097,6 +1097,11 @@ impl<'a> Resolved<'a> {
                 .then(b.score.total_cmp(&a.score))
                 .then_with(|| same_place_order(a, b))
         });
+        // The plans' framing restates slogans and goals (高质量发展, 新发展格局) beside every
+        // topic: its words say what the plans are framed by, not what they do about the query.
+        if best.iter().filter(|h| !h.explain.framing).count() >= expand::MIN_FEEDBACK {
+            best.retain(|h| !h.explain.framing);
+        }
         best.truncate(10);
         let feedback: Vec<Feedback> = best
             .into_iter()
