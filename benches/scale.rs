@@ -242,8 +242,10 @@ fn run(args: &Args) -> Result<(), String> {
     let search = medians.pop().expect("four commands")?;
     let scans = format!(
         "rg: {}; grep -r: {}",
-        rg.as_ref().map_or("not installed".into(), |p| ms(p.wall)),
-        grep.as_ref().map_or("not installed".into(), |p| ms(p.wall)),
+        rg.as_ref()
+            .map_or_else(|e| format!("not run ({e})"), |p| ms(p.wall)),
+        grep.as_ref()
+            .map_or_else(|e| format!("not run ({e})"), |p| ms(p.wall)),
     );
     rows.push(row(
         format!("`plansearch search {}`, whole process", args.phrase),
@@ -524,13 +526,13 @@ fn median_runs(
     let mut done: Vec<Result<Vec<Process>, String>> =
         commands.iter().map(|_| Ok(Vec::new())).collect();
     for round in 0..=runs.max(1) {
-        for (make, runs) in commands.iter().zip(done.iter_mut()) {
-            let Ok(list) = runs else { continue };
+        for (make, outcome) in commands.iter().zip(done.iter_mut()) {
+            let Ok(list) = outcome else { continue };
             // Any run failing (2: an error) fails the command, while 1 (nothing found) is an
             // answer.
             match launcher.run(&mut make()) {
                 Ok(p) if p.code > 1 => {
-                    *runs = Err(format!(
+                    *outcome = Err(format!(
                         "{:?} exited with {}: {}",
                         make(),
                         p.code,
@@ -539,7 +541,7 @@ fn median_runs(
                 }
                 Ok(p) if round > 0 => list.push(p),
                 Ok(_) => {}
-                Err(e) => *runs = Err(e),
+                Err(e) => *outcome = Err(e),
             }
         }
     }

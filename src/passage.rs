@@ -204,7 +204,7 @@ impl Passage {
 }
 
 /// Titles of the framing parts of a plan (see [`Passage::framing`]).
-const FRAMING: [&str; 25] = [
+const FRAMING: [&str; 26] = [
     "发展基础",
     "发展成就",
     "主要成绩",
@@ -214,7 +214,9 @@ const FRAMING: [&str; 25] = [
     "面临的",
     "机遇和挑战",
     "机遇与挑战",
-    "发展环境",
+    "时期发展环境",
+    // 发展环境面临深刻复杂变化 — not 创造和谐稳定的发展环境, a chapter of measures.
+    "发展环境面临",
     // 全面建成小康社会，开启全面建设社会主义现代化新征程: the opening chapter's review.
     "小康社会",
     "新征程",
@@ -965,6 +967,9 @@ mod tests {
                 .filter(|p| p.kind != Kind::Heading)
                 .all(|p| p.framing())
         );
+        // A chapter of measures that names the environment it creates is not framing.
+        let ps = passages("第十六章 统筹发展和安全 创造和谐稳定的发展环境\n健全应急管理体系。\n");
+        assert!(!ps.iter().any(|p| p.framing()));
         assert_eq!(p("加快发展").action_share(), 1.0);
         assert_eq!(p("“十三五”").action_share(), 0.0);
         assert_eq!(

@@ -606,8 +606,8 @@ fn the_ranking_does_not_depend_on_how_the_index_was_built() {
     }
     assert_eq!(plansearch(in_two.path(), &["index"]).code, 0);
     assert!(!second.is_empty());
-    let places = |dir: &Path, q: &str| -> Vec<(String, u64)> {
-        let run = plansearch(dir, &["search", q, "--json", "--limit", "80"]);
+    let places = |dir: &Path, q: &str, limit: &str| -> Vec<(String, u64)> {
+        let run = plansearch(dir, &["search", q, "--json", "--limit", limit]);
         assert_eq!(run.code, 0, "{}", run.stderr);
         json_lines(&run.stdout)
             .iter()
@@ -619,6 +619,7 @@ fn the_ranking_does_not_depend_on_how_the_index_was_built() {
             })
             .collect()
     };
+    // A page of ten (its pools cut at thirty a tier) and a long list.
     for q in [
         "营商环境",
         "城乡融合",
@@ -626,9 +627,11 @@ fn the_ranking_does_not_depend_on_how_the_index_was_built() {
         "新基建",
         "制造业 数字化转型",
     ] {
-        let a = places(at_once.path(), q);
-        assert!(a.len() >= 20, "{q}: {} hits", a.len());
-        assert_eq!(a, places(in_two.path(), q), "{q}");
+        for limit in ["10", "80"] {
+            let a = places(at_once.path(), q, limit);
+            assert!(a.len() >= 10, "{q}: {} hits", a.len());
+            assert_eq!(a, places(in_two.path(), q, limit), "{q} --limit {limit}");
+        }
     }
 }
 
@@ -639,11 +642,11 @@ fn judged_queries_reach_the_ranking_floor() {
     assert!(queries.len() >= 15);
     let measured = eval::measure(bundled_index(), &queries, &SearchOptions::new(eval::K)).unwrap();
     let (p, n) = eval::means(&measured);
-    // The floor the ranking stands on today (see README, Ranking quality: 0.767 and 0.781).
+    // The floor the ranking stands on today (see README, Ranking quality: 0.767 and 0.786).
     // Ties break on plan and place, not on segment layout, so every build gives the same
     // figures: a change that lowers them fails here.
     assert!(
-        p >= 0.76 && n >= 0.775,
+        p >= 0.76 && n >= 0.78,
         "precision@10 {p:.3}, nDCG@10 {n:.3}"
     );
     // Without structure and expansions, the ranking is measurably worse.

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use tantivy::indexer::NoMergePolicy;
+use tantivy::indexer::{NoMergePolicy, UserOperation};
 use tantivy::schema::Term;
 use tantivy::store::Compressor;
 use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument};
@@ -417,15 +417,20 @@ fn index_file(
     }
     let record = record_for(&plan, &job.key, fingerprint);
     let docs = super::documents(fields, &plan, &job.key, record.id);
-    // The delete takes an earlier opstamp than this file's new passages, so it removes only the
-    // old ones.
-    if job.known.is_some() {
-        writer.delete_term(Term::from_field_text(fields.path, &job.key));
-    }
-    for d in docs {
-        if let Err(e) = writer.add_document(d) {
-            return Outcome::Skipped(Skipped::new(&job.path, format!("index writer failed: {e}")));
-        }
+    // One group of operations: the delete takes an earlier opstamp than this file's new
+    // passages, so it removes only the old ones, and tantivy writes the passages into one
+    // segment, in order — a plan's passages are never spread over segments at random, and
+    // passages that tie in a search keep the plan's order (see `query::search`).
+    let delete = job
+        .known
+        .is_some()
+        .then(|| UserOperation::Delete(Term::from_field_text(fields.path, &job.key)));
+    let ops: Vec<UserOperation> = delete
+        .into_iter()
+        .chain(docs.into_iter().map(UserOperation::Add))
+        .collect();
+    if let Err(e) = writer.run(ops) {
+        return Outcome::Skipped(Skipped::new(&job.path, format!("index writer failed: {e}")));
     }
     Outcome::Indexed(record, job.known.is_some())
 }

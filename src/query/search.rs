@@ -486,12 +486,27 @@ fn partial_words(words: &[String]) -> Vec<&str> {
 }
 
 /// The order of hits that tie on everything else: by plan id, then by place in the plan, as
-/// [`Resolved::top`] breaks ties — never by where tantivy happened to store them.
+/// [`Resolved::top`] breaks ties — never by which segment tantivy stored them in.
 fn same_place_order(a: &Hit, b: &Hit) -> std::cmp::Ordering {
     a.doc
         .id
         .cmp(&b.doc.id)
         .then(a.passage.line_start.cmp(&b.passage.line_start))
+}
+
+/// The top `n` by score for the searches that keep a sample (matching headings, definitions):
+/// equal scores fall to the lower plan id, then to the earlier passage, as [`Resolved::top`]
+/// breaks them.
+pub(crate) fn top_by_score(
+    n: usize,
+) -> impl Collector<Fruit = Vec<((Score, Reverse<u64>), DocAddress)>> {
+    TopDocs::with_limit(n.max(1)).tweak_score(move |reader: &SegmentReader| {
+        let plan = reader.fast_fields().u64("doc").ok();
+        move |doc: DocId, score: Score| {
+            let id = plan.as_ref().and_then(|p| p.first(doc)).unwrap_or(0);
+            (score, Reverse(id))
+        }
+    })
 }
 
 /// A tier's score for [`TopDocs`]: the passage's rank class, its score, and the plan id (lower
@@ -980,9 +995,9 @@ impl<'a> Resolved<'a> {
     }
 
     /// The top `n` of a tier by score, policy text first when ranking by structure. Equal
-    /// scores fall to the lower plan id, then (tantivy's own order: a plan's passages sit in one
-    /// segment, in order) the earlier passage, so the pool does not depend on which indexing
-    /// thread wrote which segment.
+    /// scores fall to the lower plan id, then to the earlier passage (tantivy's own order: the
+    /// indexer writes each plan's passages into one segment, in order), so the pool does not
+    /// depend on which indexing thread wrote which segment.
     fn top(&self, n: usize) -> impl Collector<Fruit = Vec<(TierScore, DocAddress)>> + use<> {
         let structure = self.structure;
         TopDocs::with_limit(n.max(1)).tweak_score(move |reader: &SegmentReader| {
@@ -1023,10 +1038,7 @@ impl<'a> Resolved<'a> {
         if let Some(f) = &self.filter {
             clauses.push((Occur::Must, f.box_clone()));
         }
-        let top = searcher.search(
-            &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(MAX_HEADINGS).order_by_score(),
-        )?;
+        let top = searcher.search(&BooleanQuery::new(clauses), &top_by_score(MAX_HEADINGS))?;
         for (_, addr) in top {
             let stored: TantivyDocument = searcher.doc(addr)?;
             let p = passage_from_doc(&self.idx.fields, &stored)?;
@@ -1069,9 +1081,10 @@ impl<'a> Resolved<'a> {
         Ok(())
     }
 
-    /// Chooses related words from the best hits found so far: at most ten passages about the
-    /// query (its wording or a variant, focused), weighted by rank; failing two of those, the
-    /// passages that mention it.
+    /// Chooses related words from the best hits found so far: at most ten policy passages
+    /// saying the query or a variant, those about it (focused) first, weighted by rank; failing
+    /// three, the passages under headings that say it, then those holding all its words. The
+    /// plans' framing is left out while three or more passages outside it remain.
     fn mine_related(&mut self, searcher: &Searcher, hits: &[Hit]) -> Result<()> {
         // The passages saying the query or a variant, those about it first; failing three, the
         // passages under headings that say it, then those holding all its words.
