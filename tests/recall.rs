@@ -264,6 +264,31 @@ fn related_wording_comes_from_what_the_plans_do_not_from_their_framing() {
 }
 
 #[test]
+fn a_compound_query_finds_its_words_said_apart_below_the_compound() {
+    // 智慧城市 is one word to the dictionary; a passage that says 智慧 and 城市 apart is in
+    // the all-words tier, one that says only 城市 in the partial tier, and the count of the
+    // query as written is unchanged.
+    let dir = corpus_of(&[(
+        "plan.txt",
+        "某市国民经济和社会发展第十四个五年规划纲要\n第一章 数字城市\n第一节 建设\n推进智慧城市建设，建设城市大脑。\n建设智慧社区，提升城市精细化管理水平。\n完善城市绿地系统。\n发展现代农业。\n",
+    )]);
+    assert_eq!(plansearch(dir.path(), &["index"]).code, 0);
+    let run = plansearch(dir.path(), &["search", "智慧城市", "--json", "--no-expand"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let hits = json_lines(&run.stdout);
+    let tier = |start: &str| {
+        hits.iter()
+            .find(|h| h["text"].as_str().unwrap().starts_with(start))
+            .map(|h| h["match"].as_str().unwrap().to_string())
+    };
+    assert_eq!(tier("推进智慧城市").as_deref(), Some("exact"));
+    assert_eq!(tier("建设智慧社区").as_deref(), Some("all"));
+    assert_eq!(tier("完善城市绿地").as_deref(), Some("partial"));
+    assert_eq!(tier("发展现代农业"), None);
+    assert_eq!(hits.iter().filter(|h| h["match"] == "exact").count(), 1);
+}
+
+#[test]
 fn width_and_case_fold_for_matching_and_text_shows_as_written() {
     let dir = corpus_of(&[(
         "a.txt",
@@ -642,11 +667,12 @@ fn judged_queries_reach_the_ranking_floor() {
     assert!(queries.len() >= 15);
     let measured = eval::measure(bundled_index(), &queries, &SearchOptions::new(eval::K)).unwrap();
     let (p, n) = eval::means(&measured);
-    // The floor the ranking stands on today (see README, Ranking quality: 0.767 and 0.786).
+    // The floor the ranking stands on today (see README, Ranking quality: 0.783 and 0.812),
+    // and the target nDCG@10 ≥ 0.80.
     // Ties break on plan and place, not on segment layout, so every build gives the same
     // figures: a change that lowers them fails here.
     assert!(
-        p >= 0.76 && n >= 0.78,
+        p >= 0.78 && n >= 0.80,
         "precision@10 {p:.3}, nDCG@10 {n:.3}"
     );
     // Without structure and expansions, the ranking is measurably worse.

@@ -27,7 +27,7 @@ use tantivy::{DocAddress, DocId, DocSet, Searcher, TERMINATED, TantivyDocument};
 
 use super::exact::{ExactQuery, leapfrog};
 use super::highlight::Folded;
-use super::words::{Lexicon, Vocabulary, route};
+use super::words::{COMPOUND_MIN, Lexicon, Vocabulary, route, route_inside};
 use crate::error::Result;
 use crate::index::tokenize::{fold, is_word};
 use crate::index::{Opened, passage_from_doc};
@@ -78,8 +78,6 @@ const ABBREVIATION_MAX: usize = 6;
 const MAX_GAP: u32 = 4;
 /// Most extra characters a written-out form has over the abbreviation.
 const MAX_EXTRA: u32 = 6;
-/// Words this long may be compounds whose inner words an abbreviation picks from.
-const COMPOUND_MIN: usize = 4;
 /// Passages whose positions are examined, and whose texts are read, at most: mining samples.
 const MAX_EXAMINED: usize = 30_000;
 const MAX_READ: usize = 100;
@@ -167,9 +165,8 @@ pub fn written_out(chars: &[char], span: &[u32], lex: &dyn Lexicon, total: u64) 
             // The words inside a compound the abbreviation enters at its first character: its
             // route with the compound itself not a word. (Into a compound entered elsewhere —
             // 智慧 + 海绵城市 — the span would skip a word's start: a modifier, not a shortening.)
-            let inner = |p: &str| if p == piece { 0 } else { lex.df(p) };
             let mut inside = at;
-            for part in route(&piece, &inner, total) {
+            for part in route_inside(&piece, lex, total) {
                 let n = part.chars().count();
                 // Only words start inside: a compound with no words in it falls back to its
                 // characters, which would make every one of them a start.

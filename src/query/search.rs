@@ -712,10 +712,19 @@ impl<'a> Resolved<'a> {
         let conjunctions = query.conjunctions();
         // OR expands a query into conjunctions that share their terms: segment each term once.
         let mut segmented: HashMap<String, Vec<String>> = HashMap::new();
+        // A term that is one compound word (智慧城市) has its parts for words: the all-words
+        // tier then holds the passages that say them apart (建设智慧社区…城市管理), as for a
+        // query typed as two words.
         let mut segment = |t: &str| -> Vec<String> {
             segmented
                 .entry(t.to_string())
-                .or_insert_with(|| words::segment(&fold_str(t), &vocab, total))
+                .or_insert_with(|| {
+                    let found = words::segment(&fold_str(t), &vocab, total);
+                    match found.as_slice() {
+                        [one] => words::parts_of(one, &vocab, total).unwrap_or(found),
+                        _ => found,
+                    }
+                })
                 .clone()
         };
         let mut words: Vec<String> = Vec::new();

@@ -123,6 +123,30 @@ pub fn segment(text: &str, lex: &dyn Lexicon, total: u64) -> Vec<String> {
     words
 }
 
+/// Words this long may be compounds of shorter words (智慧城市, 新型基础设施).
+pub const COMPOUND_MIN: usize = 4;
+
+/// The route through a compound with the compound itself not a word: the words inside it, or
+/// its characters where it holds none.
+pub fn route_inside(compound: &str, lex: &dyn Lexicon, total: u64) -> Vec<String> {
+    let inner = |p: &str| if p == compound { 0 } else { lex.df(p) };
+    route(compound, &inner, total)
+}
+
+/// The words a compound is made of (智慧城市 → 智慧, 城市): `None` unless it is at least
+/// [`COMPOUND_MIN`] characters long and splits wholly into words of two characters or more.
+pub fn parts_of(compound: &str, lex: &dyn Lexicon, total: u64) -> Option<Vec<String>> {
+    if compound.chars().count() < COMPOUND_MIN {
+        return None;
+    }
+    let parts = route_inside(compound, lex, total);
+    (parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| p.chars().count() >= 2 && lex.df(p) > 0))
+    .then_some(parts)
+}
+
 /// The most probable route through `text`: every piece in order, punctuation included.
 pub fn route(text: &str, lex: &dyn Lexicon, total: u64) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
@@ -197,6 +221,24 @@ mod tests {
             route("，优化营商环境。", &v, 1000),
             ["，", "优化", "营商环境", "。"]
         );
+    }
+
+    #[test]
+    fn a_compound_splits_into_its_words_only_when_it_holds_nothing_else() {
+        let v = vocab(&[
+            ("智慧", 30),
+            ("城市", 400),
+            ("智慧城市", 20),
+            ("营商环境", 90),
+            ("专精特新", 8),
+        ]);
+        assert_eq!(parts_of("智慧城市", &v, 1000).unwrap(), ["智慧", "城市"]);
+        // No words inside: its characters are not its parts.
+        assert_eq!(parts_of("专精特新", &v, 1000), None);
+        // A word and a character (营商 is not a word here).
+        assert_eq!(parts_of("营商环境", &v, 1000), None);
+        // Too short to be a compound.
+        assert_eq!(parts_of("城市", &v, 1000), None);
     }
 
     #[test]
