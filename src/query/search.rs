@@ -465,6 +465,7 @@ impl Ranked {
             a.explain
                 .standing
                 .cmp(&b.explain.standing)
+                .then_with(|| heading_depth_order(a, b, structure))
                 .then(order_key(b, structure).total_cmp(&order_key(a, structure)))
                 .then(a.kind.cmp(&b.kind))
                 .then(b.score.total_cmp(&a.score))
@@ -483,6 +484,16 @@ fn partial_words(words: &[String]) -> Vec<&str> {
         .filter(|w| w.chars().count() > 1 || words.len() == 1)
         .map(String::as_str)
         .collect()
+}
+
+/// Among headings (standing 9), the deeper first: a sub-heading is a passage of its parent's
+/// section, and a heading comes after its section's passages.
+fn heading_depth_order(a: &Hit, b: &Hit, structure: bool) -> std::cmp::Ordering {
+    if structure && a.explain.standing == 9 && b.explain.standing == 9 {
+        b.passage.heads.len().cmp(&a.passage.heads.len())
+    } else {
+        std::cmp::Ordering::Equal
+    }
 }
 
 /// The order of hits that tie on everything else: by plan id, then by place in the plan, as
