@@ -319,7 +319,7 @@ pub fn definitions(idx: &Opened, searcher: &Searcher, term: &str) -> Result<Vec<
         Box::new(ExactQuery::new(idx.fields.chars, term)),
         Box::new(ExactQuery::new(idx.fields.chars, "简称")),
     ]);
-    let top = searcher.search(&query, &super::search::top_by_score(50))?;
+    let top = searcher.search(&query, &super::search::top_docs(50, false))?;
     for (_, addr) in top {
         let stored: TantivyDocument = searcher.doc(addr)?;
         let p = passage_from_doc(&idx.fields, &stored)?;
@@ -349,7 +349,7 @@ pub fn definitions(idx: &Opened, searcher: &Searcher, term: &str) -> Result<Vec<
         )));
     }
     let query = tantivy::query::BooleanQuery::intersection(all);
-    let top = searcher.search(&query, &super::search::top_by_score(50))?;
+    let top = searcher.search(&query, &super::search::top_docs(50, false))?;
     for (_, addr) in top {
         let stored: TantivyDocument = searcher.doc(addr)?;
         let p = passage_from_doc(&idx.fields, &stored)?;

@@ -497,7 +497,7 @@ fn heading_depth_order(a: &Hit, b: &Hit, structure: bool) -> std::cmp::Ordering 
 }
 
 /// The order of hits that tie on everything else: by plan id, then by place in the plan, as
-/// [`Resolved::top`] breaks ties — never by which segment tantivy stored them in.
+/// [`top_docs`] breaks ties — never by which segment tantivy stored them in.
 fn same_place_order(a: &Hit, b: &Hit) -> std::cmp::Ordering {
     a.doc
         .id
@@ -505,17 +505,27 @@ fn same_place_order(a: &Hit, b: &Hit) -> std::cmp::Ordering {
         .then(a.passage.line_start.cmp(&b.passage.line_start))
 }
 
-/// The top `n` by score for the searches that keep a sample (matching headings, definitions):
-/// equal scores fall to the lower plan id, then to the earlier passage, as [`Resolved::top`]
-/// breaks them.
-pub(crate) fn top_by_score(
+/// The top `n` by score, policy text first when ranking by `structure`. Equal scores fall to
+/// the lower plan id, then to the earlier passage (tantivy's own order: the indexer writes each
+/// plan's passages into one segment, in order), so what is kept does not depend on which
+/// indexing thread wrote which segment. Tiers use it with their ranking's `structure`; the
+/// searches that keep a sample (matching headings, definitions) without.
+pub(crate) fn top_docs(
     n: usize,
-) -> impl Collector<Fruit = Vec<((Score, Reverse<u64>), DocAddress)>> {
+    structure: bool,
+) -> impl Collector<Fruit = Vec<(TierScore, DocAddress)>> {
     TopDocs::with_limit(n.max(1)).tweak_score(move |reader: &SegmentReader| {
-        let plan = reader.fast_fields().u64("doc").ok();
+        let fast = reader.fast_fields();
+        let genre = if structure {
+            fast.u64("genre").ok()
+        } else {
+            None
+        };
+        let plan = fast.u64("doc").ok();
         move |doc: DocId, score: Score| {
+            let code = genre.as_ref().and_then(|g| g.first(doc)).unwrap_or(0);
             let id = plan.as_ref().and_then(|p| p.first(doc)).unwrap_or(0);
-            (score, Reverse(id))
+            (rank_class(structure, code), score, Reverse(id))
         }
     })
 }
@@ -1014,22 +1024,9 @@ impl<'a> Resolved<'a> {
         Ok(out)
     }
 
-    /// The top `n` of a tier by score, policy text first when ranking by structure. Equal
-    /// scores fall to the lower plan id, then to the earlier passage (tantivy's own order: the
-    /// indexer writes each plan's passages into one segment, in order), so the pool does not
-    /// depend on which indexing thread wrote which segment.
+    /// The top `n` of a tier (see [`top_docs`]).
     fn top(&self, n: usize) -> impl Collector<Fruit = Vec<(TierScore, DocAddress)>> + use<> {
-        let structure = self.structure;
-        TopDocs::with_limit(n.max(1)).tweak_score(move |reader: &SegmentReader| {
-            let fast = reader.fast_fields();
-            let genre = fast.u64("genre").ok();
-            let plan = fast.u64("doc").ok();
-            move |doc: DocId, score: Score| {
-                let code = genre.as_ref().and_then(|g| g.first(doc)).unwrap_or(0);
-                let id = plan.as_ref().and_then(|p| p.first(doc)).unwrap_or(0);
-                (rank_class(structure, code), score, Reverse(id))
-            }
-        })
+        top_docs(n, self.structure)
     }
 
     /// Hits from a tier's top documents.
@@ -1058,7 +1055,7 @@ impl<'a> Resolved<'a> {
         if let Some(f) = &self.filter {
             clauses.push((Occur::Must, f.box_clone()));
         }
-        let top = searcher.search(&BooleanQuery::new(clauses), &top_by_score(MAX_HEADINGS))?;
+        let top = searcher.search(&BooleanQuery::new(clauses), &top_docs(MAX_HEADINGS, false))?;
         for (_, addr) in top {
             let stored: TantivyDocument = searcher.doc(addr)?;
             let p = passage_from_doc(&self.idx.fields, &stored)?;
