@@ -28,6 +28,20 @@ pub struct IndexLocation {
 /// Opens the index, first building it if it is missing, or updating it if its corpus changed.
 /// Another process writing the index is not an error here: the index is searched as it is.
 pub fn open_fresh(loc: &IndexLocation) -> Result<Opened> {
+    answer_fresh(loc, |_| Ok(())).map(|(opened, ())| opened)
+}
+
+/// Opens the index and answers `query` from it, as [`open_fresh`] would, with one difference in
+/// timing: whether the corpus changed since the index was built is checked on another thread
+/// while `query` runs, not before. The check walks the corpus and looks at every file's size and
+/// time, which at a few hundred plans costs as much as answering a phrase query; the two overlap.
+/// When the corpus did change, the answer is thrown away, the index updated, and `query` asked
+/// again of the updated index: what is returned always comes from an index that holds the corpus
+/// as it is now (or as another process writing it left it).
+pub fn answer_fresh<T>(
+    loc: &IndexLocation,
+    query: impl Fn(&Opened) -> Result<T>,
+) -> Result<(Opened, T)> {
     let opened = match Opened::open(&loc.index) {
         Err(Error::NoIndex(_)) => None,
         other => Some(other?),
@@ -44,18 +58,30 @@ pub fn open_fresh(loc: &IndexLocation) -> Result<Opened> {
             corpus.display()
         );
         run_build(&corpus, &loc.index, loc.read, Duration::from_secs(600))?;
-        return Opened::open(&loc.index);
+        return open_and_answer(&loc.index, &query);
     };
     let corpus = match &loc.corpus {
         Some(c) => c.clone(),
         None if opened.manifest.corpus.is_dir() => opened.manifest.corpus.clone(),
         None if Path::new(DEFAULT_CORPUS).is_dir() => PathBuf::from(DEFAULT_CORPUS),
         // The corpus is gone: the index is all there is.
-        None => return Ok(opened),
+        None => {
+            let answer = query(&opened)?;
+            return Ok((opened, answer));
+        }
     };
-    if !build::is_stale(&opened.manifest, &corpus)? {
-        return Ok(opened);
+    let (stale, answer) = std::thread::scope(|s| {
+        let check = s.spawn(|| build::is_stale(&opened.manifest, &corpus));
+        let answer = query(&opened);
+        let stale = check
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (stale, answer)
+    });
+    if !stale? {
+        return answer.map(|a| (opened, a));
     }
+    drop(answer);
     drop(opened);
     match run_build(&corpus, &loc.index, loc.read, Duration::ZERO) {
         Ok(()) => {}
@@ -65,7 +91,14 @@ pub fn open_fresh(loc: &IndexLocation) -> Result<Opened> {
         ),
         Err(e) => return Err(e),
     }
-    Opened::open(&loc.index)
+    open_and_answer(&loc.index, &query)
+}
+
+/// Opens the index as it is and answers `query` from it.
+fn open_and_answer<T>(index: &Path, query: &impl Fn(&Opened) -> Result<T>) -> Result<(Opened, T)> {
+    let opened = Opened::open(index)?;
+    let answer = query(&opened)?;
+    Ok((opened, answer))
 }
 
 fn run_build(corpus: &Path, index: &Path, read: ReadOptions, lock_wait: Duration) -> Result<()> {

@@ -109,6 +109,52 @@ fn search_updates_a_stale_index_first() {
     assert!(run.stderr.contains("1 added"), "{}", run.stderr);
 }
 
+/// Search, compare and kwic check the corpus while they answer, not before: each must still
+/// answer from the corpus as it is now, never from the index as it was.
+#[test]
+fn every_query_command_answers_from_the_corpus_as_it_is_now() {
+    let dir = workspace();
+    let d = dir.path();
+    assert_eq!(plansearch(d, &["index"]).code, 0);
+    let plan = d.join("corpus/wuhan-caidian.txt");
+    let mut text = std::fs::read_to_string(&plan).unwrap();
+    // Each command meets a plan changed since the last one ran: a new phrase, once.
+    for (command, phrase) in [
+        (["search", "--json"], "低空飞行服务站"),
+        (["compare", "--json"], "氢能重卡示范线"),
+        (["kwic", "--json"], "算力调度枢纽港"),
+    ] {
+        text.push_str(&format!("\n\n建设{phrase}。\n"));
+        std::fs::write(&plan, &text).unwrap();
+        let run = plansearch(d, &[command[0], phrase, command[1]]);
+        assert_eq!(run.code, 0, "{command:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("1 changed"),
+            "{command:?}: {}",
+            run.stderr
+        );
+        // search and kwic write a JSON object per line, compare one object.
+        let lines: Vec<serde_json::Value> = run
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let found = match command[0] {
+            "compare" => lines[0]["documents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["file"] == "wuhan-caidian.txt" && r["occurrences"] == 1),
+            "search" => {
+                let exact: Vec<_> = lines.iter().filter(|h| h["match"] == "exact").collect();
+                exact.len() == 1 && exact[0]["file"] == "wuhan-caidian.txt"
+            }
+            _ => lines.len() == 1 && lines[0]["file"] == "wuhan-caidian.txt",
+        };
+        assert!(found, "{command:?} {phrase}: {}", run.stdout);
+    }
+}
+
 #[test]
 fn rebuild_replaces_the_index() {
     let dir = workspace();

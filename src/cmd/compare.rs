@@ -10,7 +10,7 @@ use crate::query::Filters;
 use crate::query::compare::{self, SortKey};
 use crate::query::concept::Dictionary;
 
-use super::{IndexLocation, open_fresh};
+use super::{IndexLocation, answer_fresh};
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,11 +40,13 @@ pub struct CompareConfig {
 pub fn run(c: &CompareConfig) -> Result<Outcome> {
     let dict = c.terms.as_deref().map(Dictionary::load).transpose()?;
     let terms = compare::concepts(&c.queries, dict.as_ref())?;
-    let idx = open_fresh(&c.location)?;
-    let mut result = compare::compare(&idx, &terms, &c.filters, c.per, c.sort)?;
-    if c.strength {
-        compare::add_strength(&idx, &mut result, &c.filters)?;
-    }
+    let (_idx, result) = answer_fresh(&c.location, |idx| {
+        let mut result = compare::compare(idx, &terms, &c.filters, c.per, c.sort)?;
+        if c.strength {
+            compare::add_strength(idx, &mut result, &c.filters)?;
+        }
+        Ok(result)
+    })?;
     if c.per.is_none() && result.per == 0 && c.format == Format::Human {
         eprintln!(
             "side by side left out for {} documents; --per 1 shows each one's best passage",

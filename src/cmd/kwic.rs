@@ -9,7 +9,7 @@ use crate::query::concept::{self, Dictionary};
 use crate::query::kwic::{self, KwicSort};
 
 use super::compare::Format;
-use super::{IndexLocation, open_fresh};
+use super::{IndexLocation, answer_fresh};
 
 #[derive(Debug)]
 pub struct KwicConfig {
@@ -32,8 +32,9 @@ pub struct KwicConfig {
 pub fn run(c: &KwicConfig) -> Result<Outcome> {
     let dict = c.terms.as_deref().map(Dictionary::load).transpose()?;
     let term = concept::concept(&c.query, dict.as_ref())?;
-    let idx = open_fresh(&c.location)?;
-    let mut lines = kwic::concordance(&idx, &term, &c.filters, c.width)?;
+    let (idx, mut lines) = answer_fresh(&c.location, |idx| {
+        kwic::concordance(idx, &term, &c.filters, c.width)
+    })?;
     kwic::sort(&mut lines, c.sort, c.group_by_doc);
     if c.contexts {
         let found = kwic::contexts(&idx, &lines, c.top)?;

@@ -12,4 +12,6 @@ pub mod search;
 pub mod serve;
 pub mod targets;
 
-pub use crate::open::{DEFAULT_CORPUS, DEFAULT_INDEX, IndexLocation, build_reported, open_fresh};
+pub use crate::open::{
+    DEFAULT_CORPUS, DEFAULT_INDEX, IndexLocation, answer_fresh, build_reported, open_fresh,
+};

@@ -9,7 +9,7 @@ use crate::query::concept::{self, Dictionary};
 use crate::query::search::{SearchOptions, search_with};
 use crate::query::{self, Filters, MatchKind};
 
-use super::{IndexLocation, open_fresh};
+use super::{IndexLocation, answer_fresh};
 
 #[derive(Debug)]
 pub struct SearchConfig {
@@ -35,12 +35,11 @@ pub fn run(c: &SearchConfig) -> Result<Outcome> {
     if let Some(path) = &c.terms {
         concept::apply(&mut q, &Dictionary::load(path)?)?;
     }
-    let idx = open_fresh(&c.location)?;
     let opts = SearchOptions {
         expand: c.expand,
         ..SearchOptions::new(c.limit)
     };
-    let results = search_with(&idx, &q, &c.filters, &opts)?;
+    let (_idx, results) = answer_fresh(&c.location, |idx| search_with(idx, &q, &c.filters, &opts))?;
     present::to_stdout(|w| {
         if c.json {
             present::search::json(w, &results, c.explain)

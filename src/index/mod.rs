@@ -11,6 +11,7 @@ pub mod schema;
 pub mod shingles;
 pub mod tokenize;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -226,7 +227,7 @@ pub struct Opened {
     pub fields: Fields,
     pub manifest: Manifest,
     /// Position in `manifest.docs` of each document id.
-    by_id: std::collections::HashMap<u64, usize>,
+    by_id: HashMap<u64, usize>,
 }
 
 impl Opened {
@@ -247,36 +248,50 @@ impl Opened {
         // The manifest and the reader each read the last commit; an indexer committing in
         // between would pair a manifest with passages it does not list. Read until they agree.
         let mut attempts = 0;
-        let (manifest, reader) = loop {
-            // Created but never committed (a first build was interrupted): nothing to search.
-            let Commit {
-                manifest, segments, ..
-            } = read_commit(&index, dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
-            let reader: IndexReader = index
-                .reader_builder()
-                .reload_policy(ReloadPolicy::Manual)
-                .try_into()
-                .map_err(|e: tantivy::TantivyError| damaged(dir, e.to_string()))?;
+        let (manifest, by_id, reader) = loop {
+            // Decoding the manifest (every plan's record and outline) takes about as long as
+            // opening tantivy's segments: one is done on another thread while the other is.
+            let (commit, reader) = std::thread::scope(|s| {
+                let commit = s.spawn(|| {
+                    // Created but never committed (a first build was interrupted): nothing to
+                    // search.
+                    let commit = read_commit(&index, dir)?
+                        .ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
+                    let by_id: HashMap<u64, usize> = commit
+                        .manifest
+                        .docs
+                        .iter()
+                        .enumerate()
+                        .map(|(i, d)| (d.id, i))
+                        .collect();
+                    Ok::<_, Error>((commit, by_id))
+                });
+                let reader = index
+                    .reader_builder()
+                    .reload_policy(ReloadPolicy::Manual)
+                    .try_into();
+                let commit = commit
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (commit, reader)
+            });
+            let (commit, by_id) = commit?;
+            let reader: IndexReader =
+                reader.map_err(|e: tantivy::TantivyError| damaged(dir, e.to_string()))?;
             let read: Vec<SegmentState> = reader
                 .searcher()
                 .segment_readers()
                 .iter()
                 .map(|r| (r.segment_id(), r.delete_opstamp()))
                 .collect();
-            if same_segments(&read, &segments) {
-                break (manifest, reader);
+            if same_segments(&read, &commit.segments) {
+                break (commit.manifest, by_id, reader);
             }
             attempts += 1;
             if attempts == 10 {
                 return Err(Error::IndexBusy(dir.to_path_buf()));
             }
         };
-        let by_id = manifest
-            .docs
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.id, i))
-            .collect();
         Ok(Opened {
             dir: dir.to_path_buf(),
             reader,
