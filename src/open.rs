@@ -65,10 +65,7 @@ pub fn answer_fresh<T>(
         None if opened.manifest.corpus.is_dir() => opened.manifest.corpus.clone(),
         None if Path::new(DEFAULT_CORPUS).is_dir() => PathBuf::from(DEFAULT_CORPUS),
         // The corpus is gone: the index is all there is.
-        None => {
-            let answer = query(&opened)?;
-            return Ok((opened, answer));
-        }
+        None => return answer_from(opened, &query),
     };
     let (stale, answer) = std::thread::scope(|s| {
         let check = s.spawn(|| build::is_stale(&opened.manifest, &corpus));
@@ -96,7 +93,11 @@ pub fn answer_fresh<T>(
 
 /// Opens the index as it is and answers `query` from it.
 fn open_and_answer<T>(index: &Path, query: &impl Fn(&Opened) -> Result<T>) -> Result<(Opened, T)> {
-    let opened = Opened::open(index)?;
+    answer_from(Opened::open(index)?, query)
+}
+
+/// Answers `query` from an opened index, and keeps the index with the answer.
+fn answer_from<T>(opened: Opened, query: &impl Fn(&Opened) -> Result<T>) -> Result<(Opened, T)> {
     let answer = query(&opened)?;
     Ok((opened, answer))
 }

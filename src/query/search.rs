@@ -945,6 +945,19 @@ impl<'a> Resolved<'a> {
         parts
     }
 
+    /// Clauses leaving out every passage in a condition of the tiers `above`, one
+    /// [`Self::condition_parts`] at a time.
+    fn excluding(
+        &self,
+        above: impl IntoIterator<Item = MatchKind>,
+    ) -> Vec<(Occur, Box<dyn TantivyQuery>)> {
+        above
+            .into_iter()
+            .flat_map(|kind| self.condition_parts(kind))
+            .map(|c| (Occur::MustNot, c))
+            .collect()
+    }
+
     /// Passages in any conjunction's condition for `kind`.
     fn any_condition(&self, kind: MatchKind) -> Option<Box<dyn TantivyQuery>> {
         let alternatives: Vec<(Occur, Box<dyn TantivyQuery>)> = (0..self.conjunctions.len())
@@ -960,13 +973,7 @@ impl<'a> Resolved<'a> {
     fn tier_query(&self, kind: MatchKind) -> Option<BooleanQuery> {
         let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> =
             vec![(Occur::Must, self.any_condition(kind)?)];
-        for above in MatchKind::ALL.into_iter().filter(|&a| a < kind) {
-            clauses.extend(
-                self.condition_parts(above)
-                    .into_iter()
-                    .map(|c| (Occur::MustNot, c)),
-            );
-        }
+        clauses.extend(self.excluding(MatchKind::ALL.into_iter().filter(|&a| a < kind)));
         clauses.extend(self.common_clauses(kind));
         Some(BooleanQuery::new(clauses))
     }
@@ -1239,13 +1246,7 @@ impl<'a> Resolved<'a> {
             }
         }
         // The tiers above the word tiers that are not decided by the passage's text alone.
-        for above in [MatchKind::Variant, MatchKind::Section] {
-            clauses.extend(
-                self.condition_parts(above)
-                    .into_iter()
-                    .map(|c| (Occur::MustNot, c)),
-            );
-        }
+        clauses.extend(self.excluding([MatchKind::Variant, MatchKind::Section]));
         clauses.extend(self.common_clauses(kind));
         let top = searcher.search(
             &BooleanQuery::new(clauses),
