@@ -10,7 +10,7 @@ use crate::query::Filters;
 use crate::query::compare::{self, SortKey};
 use crate::query::concept::Dictionary;
 
-use super::{IndexLocation, answer_fresh};
+use super::{IndexLocation, answer_fresh, leave_to_exit};
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +40,7 @@ pub struct CompareConfig {
 pub fn run(c: &CompareConfig) -> Result<Outcome> {
     let dict = c.terms.as_deref().map(Dictionary::load).transpose()?;
     let terms = compare::concepts(&c.queries, dict.as_ref())?;
-    let (_idx, result) = answer_fresh(&c.location, |idx| {
+    let (idx, result) = answer_fresh(&c.location, |idx| {
         let mut result = compare::compare(idx, &terms, &c.filters, c.per, c.sort)?;
         if c.strength {
             compare::add_strength(idx, &mut result, &c.filters)?;
@@ -58,9 +58,11 @@ pub fn run(c: &CompareConfig) -> Result<Outcome> {
         Format::Json => present::compare::json(w, &result),
         Format::Csv(table) => present::compare::csv(w, &result, table),
     })?;
-    Ok(if result.totals.iter().any(|&n| n > 0) {
+    let outcome = if result.totals.iter().any(|&n| n > 0) {
         Outcome::Found
     } else {
         Outcome::NotFound
-    })
+    };
+    leave_to_exit((idx, result));
+    Ok(outcome)
 }

@@ -9,7 +9,7 @@ use crate::query::concept::{self, Dictionary};
 use crate::query::kwic::{self, KwicSort};
 
 use super::compare::Format;
-use super::{IndexLocation, answer_fresh};
+use super::{IndexLocation, answer_fresh, leave_to_exit};
 
 #[derive(Debug)]
 pub struct KwicConfig {
@@ -43,20 +43,24 @@ pub fn run(c: &KwicConfig) -> Result<Outcome> {
             Format::Json => present::kwic::contexts_json(w, &found),
             Format::Csv(_) => present::kwic::contexts_csv(w, &found),
         })?;
-        return Ok(if found.is_empty() {
+        let outcome = if found.is_empty() {
             Outcome::NotFound
         } else {
             Outcome::Found
-        });
+        };
+        leave_to_exit((idx, lines, found));
+        return Ok(outcome);
     }
     present::to_stdout(|w| match c.format {
         Format::Human => present::kwic::human(w, &lines, c.group_by_doc, c.palette),
         Format::Json => present::kwic::json(w, &lines),
         Format::Csv(_) => present::kwic::csv(w, &lines),
     })?;
-    Ok(if lines.is_empty() {
+    let outcome = if lines.is_empty() {
         Outcome::NotFound
     } else {
         Outcome::Found
-    })
+    };
+    leave_to_exit((idx, lines));
+    Ok(outcome)
 }

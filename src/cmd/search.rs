@@ -9,7 +9,7 @@ use crate::query::concept::{self, Dictionary};
 use crate::query::search::{SearchOptions, search_with};
 use crate::query::{self, Filters, MatchKind};
 
-use super::{IndexLocation, answer_fresh};
+use super::{IndexLocation, answer_fresh, leave_to_exit};
 
 #[derive(Debug)]
 pub struct SearchConfig {
@@ -39,7 +39,7 @@ pub fn run(c: &SearchConfig) -> Result<Outcome> {
         expand: c.expand,
         ..SearchOptions::new(c.limit)
     };
-    let (_idx, results) = answer_fresh(&c.location, |idx| search_with(idx, &q, &c.filters, &opts))?;
+    let (idx, results) = answer_fresh(&c.location, |idx| search_with(idx, &q, &c.filters, &opts))?;
     present::to_stdout(|w| {
         if c.json {
             present::search::json(w, &results, c.explain)
@@ -54,11 +54,13 @@ pub fn run(c: &SearchConfig) -> Result<Outcome> {
             eprintln!("{note}");
         }
     }
-    Ok(if results.hits.is_empty() {
+    let outcome = if results.hits.is_empty() {
         Outcome::NotFound
     } else {
         Outcome::Found
-    })
+    };
+    leave_to_exit((idx, results));
+    Ok(outcome)
 }
 
 /// What the results leave unsaid: how many exact matches there are beyond those shown, or that

@@ -16,7 +16,9 @@ use tantivy::schema::Term;
 use tantivy::store::Compressor;
 use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument};
 
-use super::manifest::{self, ChapterRecord, DocRecord, Fingerprint, Manifest, SkippedRecord};
+use super::manifest::{
+    self, ChapterRecord, Chapters, DocRecord, Fingerprint, Manifest, SkippedRecord,
+};
 use super::schema::{self, Fields};
 use super::{register_tokenizers, tokenize};
 use crate::error::{Error, Result, io_reason};
@@ -453,16 +455,17 @@ fn record_for(plan: &Plan, key: &str, fingerprint: Fingerprint) -> DocRecord {
         date: plan.meta.date.clone(),
         undecodable: plan.replaced as u64,
         pages: plan.pages,
-        chapters: plan
-            .outline
-            .chapters
-            .iter()
-            .map(|c| ChapterRecord {
-                no: c.no,
-                title: c.title.clone(),
-                label: c.label.clone(),
-            })
-            .collect(),
+        chapters: Chapters::new(
+            plan.outline
+                .chapters
+                .iter()
+                .map(|c| ChapterRecord {
+                    no: c.no,
+                    title: c.title.clone(),
+                    label: c.label.clone(),
+                })
+                .collect(),
+        ),
     }
 }
 

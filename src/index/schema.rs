@@ -21,7 +21,7 @@ use tantivy::schema::{
 use super::tokenize::{CHARS, JIEBA};
 
 /// The index format this build writes and reads. An index of another format must be rebuilt.
-pub const FORMAT: u32 = 5;
+pub const FORMAT: u32 = 6;
 
 /// The schema's fields.
 #[derive(Debug, Clone, Copy)]
