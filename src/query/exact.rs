@@ -7,6 +7,7 @@
 //! request, gives where each starts. [`ExactQuery`] wraps it as a tantivy query so it combines
 //! with BM25 clauses and filters in one boolean query.
 
+use std::cell::RefCell;
 use std::fmt;
 
 use tantivy::postings::{Postings, SegmentPostings};
@@ -24,13 +25,27 @@ pub struct Matcher {
     postings: Vec<(u32, SegmentPostings)>,
     len: u32,
     doc: DocId,
+    /// Not yet moved to its first document: the lists stand where they opened.
+    unpositioned: bool,
     /// Starts of the occurrences in the current document (overlapping ones included).
     starts: Vec<u32>,
     buf: Vec<u32>,
 }
 
-/// Opens a matcher for `text` over the `chars` field of a segment.
+/// Opens a matcher for `text` over the `chars` field of a segment, standing on the first
+/// document that contains it.
 pub fn matcher(reader: &SegmentReader, field: Field, text: &str) -> tantivy::Result<Matcher> {
+    let mut m = unpositioned(reader, field, text)?;
+    m.position();
+    Ok(m)
+}
+
+/// Opens a matcher that has not looked for its first document yet. Finding it verifies the
+/// positions of every document holding the characters up to the first that holds the string:
+/// for a rare string of common characters, most of the segment. A matcher asked only whether
+/// given documents hold the string ([`DocSet::seek_danger`], all tantivy asks of an exclusion)
+/// never needs it.
+fn unpositioned(reader: &SegmentReader, field: Field, text: &str) -> tantivy::Result<Matcher> {
     let inverted = reader.inverted_index(field)?;
     let mut postings = Vec::new();
     let mut buf = [0u8; 4];
@@ -47,19 +62,31 @@ pub fn matcher(reader: &SegmentReader, field: Field, text: &str) -> tantivy::Res
     }
     postings.sort_by_key(|(_, p)| p.size_hint());
     let len = text.chars().count() as u32;
-    let mut m = Matcher {
+    Ok(Matcher {
         postings,
         len,
         doc: TERMINATED,
+        unpositioned: true,
         starts: Vec::new(),
         buf: Vec::new(),
-    };
-    let first = m.postings.first().map_or(TERMINATED, |(_, p)| p.doc());
-    m.doc = m.find_from(first);
-    Ok(m)
+    })
 }
 
 impl Matcher {
+    /// Moves an unpositioned matcher to its first document.
+    fn position(&mut self) {
+        if std::mem::take(&mut self.unpositioned) {
+            let first = self.postings.first().map_or(TERMINATED, |(_, p)| p.doc());
+            self.doc = self.find_from(first);
+        }
+    }
+
+    /// The current document, once positioned.
+    fn positioned_doc(&mut self) -> DocId {
+        self.position();
+        self.doc
+    }
+
     /// The first document at or after `candidate` where the string occurs.
     fn find_from(&mut self, mut candidate: DocId) -> DocId {
         loop {
@@ -129,6 +156,7 @@ impl Matcher {
 
 impl DocSet for Matcher {
     fn advance(&mut self) -> DocId {
+        self.position();
         if self.doc != TERMINATED {
             let next = self.postings[0].1.advance();
             self.doc = self.find_from(next);
@@ -137,7 +165,14 @@ impl DocSet for Matcher {
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        if self.doc < target {
+        if std::mem::take(&mut self.unpositioned) {
+            // The first document at or after `target`, without finding those before it.
+            let mut next = self.postings.first().map_or(TERMINATED, |(_, p)| p.doc());
+            if next < target {
+                next = self.postings[0].1.seek(target);
+            }
+            self.doc = self.find_from(next);
+        } else if self.doc < target {
             let next = self.postings[0].1.seek(target);
             self.doc = self.find_from(next);
         }
@@ -162,13 +197,17 @@ impl DocSet for Matcher {
         }
         if self.postings.len() == 1 || self.verify() {
             self.doc = target;
+            self.unpositioned = false;
             SeekDangerResult::Found
         } else {
             SeekDangerResult::SeekLowerBound(target + 1)
         }
     }
 
+    /// The current document. An unpositioned matcher has none yet; the scorer, which may be
+    /// asked before anything moved it, positions it first (see [`ExactScorer`]).
     fn doc(&self) -> DocId {
+        debug_assert!(!self.unpositioned, "doc() of an unpositioned matcher");
         self.doc
     }
 
@@ -302,7 +341,7 @@ struct ExactWeight {
 impl Weight for ExactWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         Ok(Box::new(ExactScorer {
-            matcher: matcher(reader, self.field, &self.text)?,
+            matcher: RefCell::new(unpositioned(reader, self.field, &self.text)?),
             boost,
         }))
     }
@@ -319,35 +358,40 @@ impl Weight for ExactWeight {
     }
 }
 
+/// The scorer of an [`ExactQuery`]. Its matcher finds its first document only when asked where
+/// it stands: tantivy asks an exclusion only whether given documents hold the string, and
+/// finding the first would verify the positions of every document holding the characters up to
+/// it (for the variant wordings a tier leaves out, most of the segment, once per tier). `doc`
+/// takes `&self`, hence the cell.
 struct ExactScorer {
-    matcher: Matcher,
+    matcher: RefCell<Matcher>,
     boost: Score,
 }
 
 impl DocSet for ExactScorer {
     fn advance(&mut self) -> DocId {
-        self.matcher.advance()
+        self.matcher.get_mut().advance()
     }
     fn seek(&mut self, target: DocId) -> DocId {
-        self.matcher.seek(target)
+        self.matcher.get_mut().seek(target)
     }
     fn seek_danger(&mut self, target: DocId) -> SeekDangerResult {
-        self.matcher.seek_danger(target)
+        self.matcher.get_mut().seek_danger(target)
     }
     fn doc(&self) -> DocId {
-        self.matcher.doc()
+        self.matcher.borrow_mut().positioned_doc()
     }
     fn size_hint(&self) -> u32 {
-        self.matcher.size_hint()
+        self.matcher.borrow().size_hint()
     }
     fn cost(&self) -> u64 {
-        self.matcher.cost()
+        self.matcher.borrow().cost()
     }
 }
 
 impl Scorer for ExactScorer {
     fn score(&mut self) -> Score {
-        match self.matcher.occurrences() {
+        match self.matcher.get_mut().occurrences() {
             0 | 1 => self.boost,
             n => self.boost * (1.0 + (n as f32).ln()),
         }
@@ -461,6 +505,78 @@ mod tests {
                 BooleanQuery::new(vec![(Occur::Must, tagged()), (Occur::MustNot, exact())]);
             assert_eq!(docs(&without), expected(t, s, false), "{t} without {s}");
         }
+    }
+
+    #[test]
+    fn a_fresh_scorer_answers_every_first_call_as_a_positioned_one_would() {
+        // Documents 1, 4 and 6 hold 国家级; the others hold its characters apart or not all.
+        let texts = [
+            ("级家国", "x"),
+            ("建设国家级平台", "x"),
+            ("国家的级", "x"),
+            ("国家平台", "x"),
+            ("推进国家级示范区", "x"),
+            ("级别国家", "x"),
+            ("国家级", "x"),
+            ("家国级", "x"),
+        ];
+        let (searcher, chars, _) = tagged_index(&texts);
+        let holding: Vec<DocId> = (0..texts.len() as DocId)
+            .filter(|&d| texts[d as usize].0.contains("国家级"))
+            .collect();
+        assert_eq!(holding, [1, 4, 6]);
+        let reader = searcher.segment_reader(0);
+        let weight = ExactQuery::new(chars, "国家级")
+            .weight(EnableScoring::disabled_from_searcher(&searcher))
+            .unwrap();
+        let fresh = || weight.scorer(reader, 1.0).unwrap();
+        // Asked where it stands first: the first document holding the string.
+        let mut s = fresh();
+        assert_eq!(s.doc(), 1);
+        let mut walked = vec![s.doc()];
+        while s.advance() != TERMINATED {
+            walked.push(s.doc());
+        }
+        assert_eq!(walked, holding);
+        // Advanced first: the second.
+        assert_eq!(fresh().advance(), 4);
+        for target in 0..=texts.len() as DocId {
+            // Sought first: the first document at or after the target.
+            let want = holding
+                .iter()
+                .copied()
+                .find(|&d| d >= target)
+                .unwrap_or(TERMINATED);
+            let mut s = fresh();
+            assert_eq!(s.seek(target), want, "seek({target})");
+            assert_eq!(s.doc(), want);
+            // Checked first: whether the target holds it, and a valid bound if not.
+            let mut s = fresh();
+            match s.seek_danger(target) {
+                SeekDangerResult::Found => {
+                    assert!(holding.contains(&target), "{target}");
+                    assert_eq!(s.doc(), target);
+                    assert_eq!(
+                        s.advance(),
+                        holding
+                            .iter()
+                            .copied()
+                            .find(|&d| d > target)
+                            .unwrap_or(TERMINATED)
+                    );
+                }
+                SeekDangerResult::SeekLowerBound(bound) => {
+                    assert!(!holding.contains(&target), "{target}");
+                    assert!(bound > target && bound <= want, "{target}: {bound}");
+                }
+            }
+        }
+        // Checked at increasing targets, as an exclusion is: exactly the documents holding it.
+        let mut s = fresh();
+        let found: Vec<DocId> = (0..texts.len() as DocId)
+            .filter(|&d| s.seek_danger(d) == SeekDangerResult::Found)
+            .collect();
+        assert_eq!(found, holding);
     }
 
     #[test]
