@@ -225,26 +225,26 @@ impl DocSet for Matcher {
     }
 }
 
-/// Moves every list to `target` or past it, each seeking to the furthest document reached so
-/// far. Returns `target` when all stand on it; otherwise no document before the returned one
-/// is in every list (it may be [`TERMINATED`]).
+/// Moves the lists, in order, to `target` or past it, stopping at the first that passes it.
+/// Returns `target` when all stand on it; otherwise the document where that list stands (it
+/// may be [`TERMINATED`]): no document before it, from `target` on, is in every list. The lists
+/// after it are not moved: with the rarest list first, a document that lacks it costs one
+/// seek, not one per character.
 pub(crate) fn leapfrog<'a>(
     lists: impl IntoIterator<Item = &'a mut SegmentPostings>,
     target: DocId,
 ) -> DocId {
-    let mut reached = target;
     for p in lists {
-        let d = if p.doc() < reached {
-            p.seek(reached)
+        let d = if p.doc() < target {
+            p.seek(target)
         } else {
             p.doc()
         };
-        if d == TERMINATED {
-            return TERMINATED;
+        if d != target {
+            return d;
         }
-        reached = reached.max(d);
     }
-    reached
+    target
 }
 
 /// Keeps the starts `s` (sorted) for which `s + offset` is among the sorted `positions`.
