@@ -277,6 +277,9 @@ fn lower_tiers_hold_exactly_the_passages_exact_matching_puts_there() {
         ("全力 1500", 10),
         ("光芯屏端网 人才", 15),
         ("碳达峰 碳中和 能源", 30),
+        // A word of one character, looked up in the characters' field.
+        ("建国家级", 30),
+        ("新 城市", 20),
     ] {
         let r = search_literal(q, limit);
         let whole = q.replace(' ', "");
@@ -306,6 +309,14 @@ fn lower_tiers_hold_exactly_the_passages_exact_matching_puts_there() {
                 "{q}: {tier:?} shows {shown} of {exists} while lower tiers are shown"
             );
         }
+    }
+    // The last two queries above have a word of one character.
+    for q in ["建国家级", "新 城市"] {
+        let words = search_literal(q, 1).words;
+        assert!(
+            words.iter().any(|w| w.chars().count() == 1),
+            "{q}: {words:?}"
+        );
     }
 }
 

@@ -813,6 +813,19 @@ impl<'a> Resolved<'a> {
         }
     }
 
+    /// The passages where jieba found a word, for selecting candidates (unscored): a word of
+    /// two characters or more in the `words` field; a single character, which that field does
+    /// not hold, in the `chars` field, where every occurrence of it is one.
+    fn word_or_char(&self, w: &str) -> Box<dyn TantivyQuery> {
+        let field = if w.chars().count() > 1 {
+            self.idx.fields.words
+        } else {
+            self.idx.fields.chars
+        };
+        let term = Term::from_field_text(field, &fold_str(w));
+        Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+    }
+
     /// A word of the `words` field, scored by BM25.
     fn word(&self, w: &str) -> Box<dyn TantivyQuery> {
         let term = Term::from_field_text(self.idx.fields.words, &fold_str(w));
@@ -1052,17 +1065,35 @@ impl<'a> Resolved<'a> {
     /// variants are mined (`kind` [`MatchKind::Variant`]) another wording of it: the passages
     /// under them are what they announce.
     fn find_headings(&mut self, searcher: &Searcher, kind: MatchKind) -> Result<()> {
-        let Some(cond) = self.any_condition(kind) else {
+        // One intersection per wording, each led by the headings and checking its wording on
+        // them alone: as one union of wordings, every heading would move each wording's exact
+        // matcher to its next match, verifying the passages in between.
+        let alternatives: Vec<(Occur, Box<dyn TantivyQuery>)> = self
+            .condition_parts(kind)
+            .into_iter()
+            .map(|part| {
+                // Only the wording scores: the headings and the filters select.
+                let unscored = |q| Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn TantivyQuery>;
+                let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = vec![
+                    (Occur::Must, part),
+                    (Occur::Must, unscored(self.genre_is(Genre::Heading))),
+                ];
+                if let Some(f) = &self.filter {
+                    clauses.push((Occur::Must, unscored(f.box_clone())));
+                }
+                (
+                    Occur::Should,
+                    Box::new(BooleanQuery::new(clauses)) as Box<dyn TantivyQuery>,
+                )
+            })
+            .collect();
+        if alternatives.is_empty() {
             return Ok(());
-        };
-        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = vec![
-            (Occur::Must, cond),
-            (Occur::Must, self.genre_is(Genre::Heading)),
-        ];
-        if let Some(f) = &self.filter {
-            clauses.push((Occur::Must, f.box_clone()));
         }
-        let top = searcher.search(&BooleanQuery::new(clauses), &top_docs(MAX_HEADINGS, false))?;
+        let top = searcher.search(
+            &BooleanQuery::new(alternatives),
+            &top_docs(MAX_HEADINGS, false),
+        )?;
         for (_, addr) in top {
             let stored: TantivyDocument = searcher.doc(addr)?;
             let p = passage_from_doc(&self.idx.fields, &stored)?;
@@ -1197,8 +1228,9 @@ impl<'a> Resolved<'a> {
     /// A passage where jieba found a word contains it, so the `words` field's postings — short,
     /// and without positions — give candidates cheaply; each candidate's tier is then read from
     /// its text, and it is scored as the exact-matching tier query would score it. Passages that
-    /// hold a word only inside a longer one (城市 in 城市化) are not candidates: `None` when the
-    /// query has words the field cannot hold (single characters), and too few hits tell the
+    /// hold a word only inside a longer one (城市 in 城市化) are not candidates. A word of one
+    /// character, which the field does not hold, is looked up as a character: any occurrence of
+    /// it is one. `None` when the partial tier has no word to look up, and too few hits tell the
     /// caller to search the tier by exact matching instead.
     fn led_by_words(
         &self,
@@ -1210,9 +1242,9 @@ impl<'a> Resolved<'a> {
         for (c, words) in self.conjunctions.iter().zip(&self.conj_words) {
             let indexed: Vec<&String> = words.iter().filter(|w| w.chars().count() > 1).collect();
             let mut condition: Vec<(Occur, Box<dyn TantivyQuery>)> = match kind {
-                MatchKind::All if !words.is_empty() && indexed.len() == words.len() => indexed
+                MatchKind::All if !words.is_empty() => words
                     .iter()
-                    .map(|w| (Occur::Must, self.word(w)))
+                    .map(|w| (Occur::Must, self.word_or_char(w)))
                     .collect(),
                 MatchKind::Partial if !indexed.is_empty() => {
                     let any = indexed
@@ -1236,11 +1268,11 @@ impl<'a> Resolved<'a> {
             // A passage where jieba found every word of a conjunction without phrases is in a
             // tier above: leave it out before loading it.
             for (c, words) in self.conjunctions.iter().zip(&self.conj_words) {
-                if c.phrases.is_empty()
-                    && !words.is_empty()
-                    && words.iter().all(|w| w.chars().count() > 1)
-                {
-                    let all = words.iter().map(|w| (Occur::Must, self.word(w))).collect();
+                if c.phrases.is_empty() && !words.is_empty() {
+                    let all = words
+                        .iter()
+                        .map(|w| (Occur::Must, self.word_or_char(w)))
+                        .collect();
                     clauses.push((Occur::MustNot, Box::new(BooleanQuery::new(all))));
                 }
             }
