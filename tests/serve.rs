@@ -268,6 +268,59 @@ fn what_a_plan_or_a_query_holds_is_shown_as_text() {
 }
 
 #[test]
+fn a_comparison_of_many_plans_shows_passages_side_by_side_only_when_asked() {
+    // More plans than are shown side by side by default: the API and the page count them all,
+    // as the command does, and leave the best passages out unless `per` asks for them.
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    let plans = plansearch::query::compare::SIDE_BY_SIDE_DOCUMENTS + 1;
+    for k in 0..plans {
+        let times = "优化营商环境，".repeat(k % 3);
+        std::fs::write(
+            corpus.join(format!("p{k:02}.txt")),
+            format!("第{k}区规划\n\n第一章 总则\n\n{times}推进改革。\n"),
+        )
+        .unwrap();
+    }
+    let server = Server::start(dir.path(), &[]);
+    let q = enc("营商环境");
+    let api = server.get(&format!("/api/compare?q={q}")).json();
+    let cli = cli_json_lines(dir.path(), &["compare", "营商环境", "--json"]);
+    assert_eq!(without_scores(api.clone()), without_scores(cli[0].clone()));
+    let best = |v: &Value| -> Vec<usize> {
+        v["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["best"].as_array().unwrap().len())
+            .collect()
+    };
+    assert_eq!(best(&api), vec![0; plans]);
+    let page = server.get(&format!("/compare?q={q}")).text();
+    assert!(!page.contains("逐一并列</h3>"), "{page}");
+    // The link to them, its `&` escaped either way.
+    assert!(
+        ["&amp;", "&#38;"]
+            .iter()
+            .any(|amp| page.contains(&format!("/compare?q={q}{amp}per=1"))),
+        "{page}"
+    );
+    // Asked for, they are shown: one best passage for each plan that uses the term.
+    let api = server.get(&format!("/api/compare?q={q}&per=1")).json();
+    let using: Vec<usize> = api["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| usize::from(d["occurrences"].as_u64().unwrap() > 0))
+        .collect();
+    assert_eq!(best(&api), using);
+    assert!(using.contains(&1) && using.contains(&0));
+    let page = server.get(&format!("/compare?q={q}&per=1")).text();
+    assert!(page.contains("逐一并列</h3>"), "{page}");
+}
+
+#[test]
 fn a_commit_by_another_process_is_searched_without_a_restart() {
     let dir = workspace();
     let d = dir.path();

@@ -65,7 +65,7 @@ pub fn run_compare(state: &AppState, req: &CompareReq) -> Result<Option<Comparis
         &index,
         &concepts,
         &req.filters,
-        Some(req.per),
+        req.per,
         req.sort,
     )?))
 }

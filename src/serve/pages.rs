@@ -380,6 +380,11 @@ struct ComparePage {
     /// With several terms: the plan × term table of rates.
     matrix_head: Vec<String>,
     matrix: Vec<(String, Vec<String>)>,
+    /// Whether each plan's best passages are shown side by side; if not (too many plans, and
+    /// no `per` asked for), the page that shows them.
+    side_by_side: bool,
+    side_by_side_href: String,
+    side_by_side_max: usize,
 }
 
 pub async fn compare(
@@ -407,11 +412,15 @@ pub async fn compare(
             terms: Vec::new(),
             matrix_head: Vec::new(),
             matrix: Vec::new(),
+            side_by_side: false,
+            side_by_side_href: format!("/compare?{}", p.with(&[("per", Some("1"))])),
+            side_by_side_max: crate::query::compare::SIDE_BY_SIDE_DOCUMENTS,
         };
         let Some(c) = api::run_compare(&s, &req).map_err(WebError::as_page)? else {
             return Ok(render(page));
         };
         page.documents = c.rows.len();
+        page.side_by_side = c.per > 0;
         for (q, concept) in c.concepts.iter().enumerate() {
             let rows: Vec<CompareRow> = c
                 .rows

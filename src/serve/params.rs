@@ -178,7 +178,9 @@ pub struct CompareReq {
     pub terms: Vec<String>,
     pub filters: Filters,
     pub sort: SortKey,
-    pub per: usize,
+    /// Best passages per plan; unset, the comparison's own default (side by side up to
+    /// [`crate::query::compare::SIDE_BY_SIDE_DOCUMENTS`] plans), as on the command line.
+    pub per: Option<usize>,
 }
 
 impl CompareReq {
@@ -218,7 +220,10 @@ impl CompareReq {
             terms,
             filters: p.filters()?,
             sort,
-            per: p.number("per", 1, 0, 5)?,
+            per: match p.get("per") {
+                Some(_) => Some(p.number("per", 1, 0, 5)?),
+                None => None,
+            },
         })
     }
 }
