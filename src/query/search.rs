@@ -1286,8 +1286,12 @@ impl<'a> Resolved<'a> {
         )?;
         let mut tier = Vec::new();
         for ((_, score, _), addr) in top {
-            let mut hit = self.hit(searcher, addr, score, kind)?;
-            if let Some(bonus) = self.exact_score(&hit.passage.text, kind) {
+            // The tier is read from the text first: most candidates a tier above holds are
+            // dropped before a hit is made of them.
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let passage = passage_from_doc(&self.idx.fields, &doc)?;
+            if let Some(bonus) = self.exact_score(&passage.text, kind) {
+                let mut hit = self.hit_of(passage, addr, score, kind)?;
                 hit.score += bonus;
                 hit.explain.exact = bonus;
                 tier.push(hit);
@@ -1373,7 +1377,18 @@ impl<'a> Resolved<'a> {
         kind: MatchKind,
     ) -> Result<Hit> {
         let doc: TantivyDocument = searcher.doc(addr)?;
-        let mut passage = passage_from_doc(&self.idx.fields, &doc)?;
+        let passage = passage_from_doc(&self.idx.fields, &doc)?;
+        self.hit_of(passage, addr, score, kind)
+    }
+
+    /// A hit from its passage, read from the store at `addr`.
+    fn hit_of(
+        &self,
+        mut passage: Passage,
+        addr: DocAddress,
+        score: f32,
+        kind: MatchKind,
+    ) -> Result<Hit> {
         let id = self.doc_id(addr);
         let record = self
             .idx
