@@ -1230,8 +1230,9 @@ impl<'a> Resolved<'a> {
     /// its text, and it is scored as the exact-matching tier query would score it. Passages that
     /// hold a word only inside a longer one (城市 in 城市化) are not candidates. A word of one
     /// character, which the field does not hold, is looked up as a character: any occurrence of
-    /// it is one. `None` when the partial tier has no word to look up, and too few hits tell the
-    /// caller to search the tier by exact matching instead.
+    /// it is one. `None` when a conjunction has no word of two characters or more to score
+    /// its candidates by, and too few hits tell the caller to search the tier by exact matching
+    /// instead.
     fn led_by_words(
         &self,
         searcher: &Searcher,
@@ -1242,7 +1243,10 @@ impl<'a> Resolved<'a> {
         for (c, words) in self.conjunctions.iter().zip(&self.conj_words) {
             let indexed: Vec<&String> = words.iter().filter(|w| w.chars().count() > 1).collect();
             let mut condition: Vec<(Occur, Box<dyn TantivyQuery>)> = match kind {
-                MatchKind::All if !words.is_empty() => words
+                // Words of one character select candidates but give them no BM25 score: with
+                // only such words, the pool would be a tie broken by plan, and exact matching,
+                // which scores their occurrences, searches the tier instead.
+                MatchKind::All if !indexed.is_empty() => words
                     .iter()
                     .map(|w| (Occur::Must, self.word_or_char(w)))
                     .collect(),
