@@ -346,6 +346,22 @@ impl Weight for ExactWeight {
         }))
     }
 
+    /// A scorer checked at `target` first, as an intersection starts its clauses: the matcher
+    /// looks at that document alone rather than for its first match (see [`ExactScorer`]).
+    fn scorer_danger(
+        &self,
+        reader: &SegmentReader,
+        target: DocId,
+        boost: Score,
+    ) -> tantivy::Result<(SeekDangerResult, Box<dyn Scorer>)> {
+        let mut scorer = ExactScorer {
+            matcher: RefCell::new(unpositioned(reader, self.field, &self.text)?),
+            boost,
+        };
+        let found = scorer.seek_danger(target);
+        Ok((found, Box::new(scorer)))
+    }
+
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let mut scorer = self.scorer(reader, 1.0)?;
         if scorer.seek(doc) != doc {
