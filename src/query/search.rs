@@ -1188,6 +1188,20 @@ impl<'a> Resolved<'a> {
         Ok(())
     }
 
+    /// Whether every conjunction is one word and nothing else (无线, 营商): a passage holding
+    /// its words then holds the query, and the all-words and some-words tiers are empty.
+    fn one_word_each(&self) -> bool {
+        self.conjunctions
+            .iter()
+            .zip(&self.wholes)
+            .zip(&self.conj_words)
+            .all(|((c, whole), words)| {
+                c.phrases.is_empty()
+                    && matches!((whole, words.as_slice()),
+                        (Some(whole), [word]) if fold_str(whole) == fold_str(word))
+            })
+    }
+
     /// The all-words or some-words tier: a pool by score, ordered by how well the words match
     /// together.
     fn word_tier(
@@ -1197,6 +1211,9 @@ impl<'a> Resolved<'a> {
         room: usize,
         passages: usize,
     ) -> Result<Vec<Hit>> {
+        if self.one_word_each() {
+            return Ok(Vec::new());
+        }
         let pool = room.saturating_mul(3).clamp(30, passages.max(30));
         let mut tier = match self.led_by_words(searcher, kind, pool)? {
             Some(tier) if tier.len() >= room => tier,
