@@ -30,11 +30,11 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use tantivy::schema::{IndexRecordOption, Term};
-use tantivy::{DocAddress, DocSet, Searcher, TERMINATED, TantivyDocument};
+use tantivy::{DocAddress, DocSet, Searcher, TERMINATED};
 
 use crate::error::{Error, Result};
 use crate::index::shingles::{self, content, fingerprints_of};
-use crate::index::{DocRecord, Opened, passage_from_doc};
+use crate::index::{DocRecord, Opened};
 use crate::passage::{HeadingRef, Kind, Passage};
 
 /// How to look for reuse.
@@ -198,8 +198,7 @@ pub fn reuse(idx: &Opened, targets: &[u64], sources: &[u64], opts: ReuseOptions)
             candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             candidates.truncate(CANDIDATES);
             for (addr, _) in candidates {
-                let stored: TantivyDocument = searcher.doc(addr)?;
-                let source = passage_from_doc(&idx.fields, &stored)?;
+                let source = idx.passage(&searcher, addr)?;
                 let id = doc_cols[addr.segment_ord as usize]
                     .first(addr.doc_id)
                     .unwrap_or_default();

@@ -309,4 +309,10 @@ impl Opened {
     pub fn doc(&self, id: u64) -> Option<&Arc<DocRecord>> {
         self.by_id.get(&id).map(|&i| &self.manifest.docs[i])
     }
+
+    /// The passage stored at `addr`, read through `searcher` (one of this index's).
+    pub fn passage(&self, searcher: &Searcher, addr: tantivy::DocAddress) -> Result<Passage> {
+        let stored: TantivyDocument = searcher.doc(addr)?;
+        passage_from_doc(&self.fields, &stored)
+    }
 }

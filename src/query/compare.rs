@@ -295,8 +295,7 @@ pub fn add_strength(idx: &Opened, c: &mut Comparison, filters: &Filters) -> Resu
             let Some(&r) = row_of.get(&m.doc) else {
                 continue;
             };
-            let stored: tantivy::TantivyDocument = searcher.doc(m.addr)?;
-            let p = crate::index::passage_from_doc(&idx.fields, &stored)?;
+            let p = idx.passage(&searcher, m.addr)?;
             if p.kind == crate::passage::Kind::Heading {
                 continue; // a heading names a theme; it promises nothing
             }

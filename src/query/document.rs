@@ -1,12 +1,11 @@
 //! One document's passages in order, for reading a plan from beginning to end.
 
-use tantivy::TantivyDocument;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Term};
 
 use crate::error::Result;
-use crate::index::{Opened, passage_from_doc};
+use crate::index::Opened;
 use crate::passage::Passage;
 
 /// Every passage of document `id`, in file order; empty for an id the index does not hold.
@@ -18,8 +17,7 @@ pub fn passages(idx: &Opened, id: u64) -> Result<Vec<Passage>> {
     );
     let mut out = Vec::new();
     for addr in searcher.search(&q, &DocSetCollector)? {
-        let stored: TantivyDocument = searcher.doc(addr)?;
-        out.push(passage_from_doc(&idx.fields, &stored)?);
+        out.push(idx.passage(&searcher, addr)?);
     }
     out.sort_by_key(|p| (p.line_start, p.line_end));
     Ok(out)

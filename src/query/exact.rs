@@ -164,16 +164,14 @@ impl DocSet for Matcher {
         self.doc
     }
 
+    /// The first document at or after `target` holding the string; an unpositioned matcher
+    /// never looks at those before it.
     fn seek(&mut self, target: DocId) -> DocId {
-        if std::mem::take(&mut self.unpositioned) {
-            // The first document at or after `target`, without finding those before it.
+        if std::mem::take(&mut self.unpositioned) || self.doc < target {
             let mut next = self.postings.first().map_or(TERMINATED, |(_, p)| p.doc());
             if next < target {
                 next = self.postings[0].1.seek(target);
             }
-            self.doc = self.find_from(next);
-        } else if self.doc < target {
-            let next = self.postings[0].1.seek(target);
             self.doc = self.find_from(next);
         }
         self.doc
@@ -338,12 +336,18 @@ struct ExactWeight {
     text: String,
 }
 
-impl Weight for ExactWeight {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        Ok(Box::new(ExactScorer {
+impl ExactWeight {
+    fn exact_scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<ExactScorer> {
+        Ok(ExactScorer {
             matcher: RefCell::new(unpositioned(reader, self.field, &self.text)?),
             boost,
-        }))
+        })
+    }
+}
+
+impl Weight for ExactWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(self.exact_scorer(reader, boost)?))
     }
 
     /// A scorer checked at `target` first, as an intersection starts its clauses: the matcher
@@ -354,10 +358,7 @@ impl Weight for ExactWeight {
         target: DocId,
         boost: Score,
     ) -> tantivy::Result<(SeekDangerResult, Box<dyn Scorer>)> {
-        let mut scorer = ExactScorer {
-            matcher: RefCell::new(unpositioned(reader, self.field, &self.text)?),
-            boost,
-        };
+        let mut scorer = self.exact_scorer(reader, boost)?;
         let found = scorer.seek_danger(target);
         Ok((found, Box::new(scorer)))
     }

@@ -23,14 +23,14 @@ use regex::Regex;
 use serde::Serialize;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::schema::{IndexRecordOption, Term};
-use tantivy::{DocAddress, DocId, DocSet, Searcher, TERMINATED, TantivyDocument};
+use tantivy::{DocAddress, DocId, DocSet, Searcher, TERMINATED};
 
 use super::exact::{ExactQuery, leapfrog};
 use super::highlight::Folded;
 use super::words::{COMPOUND_MIN, Lexicon, Vocabulary, route, route_inside};
 use crate::error::Result;
+use crate::index::Opened;
 use crate::index::tokenize::{fold, is_word};
-use crate::index::{Opened, passage_from_doc};
 use crate::passage::Genre;
 
 /// Where an expansion came from.
@@ -243,8 +243,7 @@ pub fn abbreviations(idx: &Opened, searcher: &Searcher, term: &str) -> Result<Ve
     let vocab = Vocabulary::new(idx, searcher)?;
     let mut found: HashMap<String, u32> = HashMap::new();
     for (addr, spans) in candidates {
-        let stored: TantivyDocument = searcher.doc(addr)?;
-        let passage = passage_from_doc(&idx.fields, &stored)?;
+        let passage = idx.passage(searcher, addr)?;
         let chars: Vec<char> = passage.text.chars().collect();
         let mut forms: Vec<String> = spans
             .iter()
@@ -321,8 +320,7 @@ pub fn definitions(idx: &Opened, searcher: &Searcher, term: &str) -> Result<Vec<
     ]);
     let top = searcher.search(&query, &super::search::top_docs(50, false))?;
     for (_, addr) in top {
-        let stored: TantivyDocument = searcher.doc(addr)?;
-        let p = passage_from_doc(&idx.fields, &stored)?;
+        let p = idx.passage(searcher, addr)?;
         for cap in SHORT_FOR.captures_iter(&p.text) {
             let short = unquote(&cap[2]);
             let full = full_name(&unquote(&cap[1]), &short);
@@ -351,8 +349,7 @@ pub fn definitions(idx: &Opened, searcher: &Searcher, term: &str) -> Result<Vec<
     let query = tantivy::query::BooleanQuery::intersection(all);
     let top = searcher.search(&query, &super::search::top_docs(50, false))?;
     for (_, addr) in top {
-        let stored: TantivyDocument = searcher.doc(addr)?;
-        let p = passage_from_doc(&idx.fields, &stored)?;
+        let p = idx.passage(searcher, addr)?;
         for line in p.text.lines() {
             if let Some(cap) = GLOSSARY_ENTRY.captures(line) {
                 // The entry's head is the term, or the term and a short tail (“两山”理论).

@@ -7,7 +7,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use serde::Serialize;
-use tantivy::{Searcher, TantivyDocument};
+use tantivy::Searcher;
 use unicode_width::UnicodeWidthChar;
 
 use super::concept::Concept;
@@ -15,7 +15,7 @@ use super::filter::Filters;
 use super::scan::{ConceptMatch, scan_concept};
 use super::words::route;
 use crate::error::Result;
-use crate::index::{DocRecord, Opened, passage_from_doc};
+use crate::index::{DocRecord, Opened};
 use crate::passage::HeadingRef;
 
 /// One occurrence in context.
@@ -142,8 +142,7 @@ fn lines_of(
     let Some(doc) = idx.doc(m.doc) else {
         return Ok(());
     };
-    let stored: TantivyDocument = searcher.doc(m.addr)?;
-    let passage = passage_from_doc(&idx.fields, &stored)?;
+    let passage = idx.passage(searcher, m.addr)?;
     let chars: Vec<char> = passage.text.chars().collect();
     for &(s, len, v) in &m.spans {
         let (s, len) = (s as usize, len as usize);

@@ -33,7 +33,7 @@ use tantivy::query::{
     TermSetQuery,
 };
 use tantivy::schema::{IndexRecordOption, Term};
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use super::exact::ExactQuery;
 use super::expand::{self, Expansion, Feedback, Source};
@@ -44,7 +44,7 @@ use super::words;
 use crate::error::{Error, Result};
 use crate::index::schema::{kind_code, under_key};
 use crate::index::tokenize::fold_str;
-use crate::index::{DocRecord, Opened, passage_from_doc};
+use crate::index::{DocRecord, Opened};
 use crate::passage::{Genre, Kind, Passage};
 
 /// How a hit matched the query, best first.
@@ -1095,8 +1095,7 @@ impl<'a> Resolved<'a> {
             &top_docs(MAX_HEADINGS, false),
         )?;
         for (_, addr) in top {
-            let stored: TantivyDocument = searcher.doc(addr)?;
-            let p = passage_from_doc(&self.idx.fields, &stored)?;
+            let p = self.idx.passage(searcher, addr)?;
             let id = self.doc_id(addr);
             // A chapter heading is the only head of its passage; a section's has its chapter's.
             let bonus = if p.heads.len() <= 1 {
@@ -1309,8 +1308,7 @@ impl<'a> Resolved<'a> {
         for ((_, score, _), addr) in top {
             // The tier is read from the text first: most candidates a tier above holds are
             // dropped before a hit is made of them.
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            let passage = passage_from_doc(&self.idx.fields, &doc)?;
+            let passage = self.idx.passage(searcher, addr)?;
             if let Some(bonus) = self.exact_score(&passage.text, kind) {
                 let mut hit = self.hit_of(passage, addr, score, kind)?;
                 hit.score += bonus;
@@ -1397,8 +1395,7 @@ impl<'a> Resolved<'a> {
         score: f32,
         kind: MatchKind,
     ) -> Result<Hit> {
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        let passage = passage_from_doc(&self.idx.fields, &doc)?;
+        let passage = self.idx.passage(searcher, addr)?;
         self.hit_of(passage, addr, score, kind)
     }
 
