@@ -589,6 +589,33 @@ struct Candidate {
 
 type Best = HashMap<u64, Vec<Candidate>>;
 
+/// A candidate of a word tier, ranked from its passage before a hit is made of it.
+struct Pending {
+    addr: DocAddress,
+    doc: u64,
+    passage: Passage,
+    /// The passage's text, folded.
+    text: Folded,
+    genre: Genre,
+    /// BM25 of the tier query.
+    score: f32,
+    /// What the exact matching of the query's words and phrases adds.
+    exact: f32,
+    /// How close together the words stand (see `Resolved::closeness`).
+    closeness: f32,
+}
+
+impl Pending {
+    fn total(&self) -> f32 {
+        self.score + self.exact + self.closeness
+    }
+
+    /// Ties fall to the lower plan id, then the earlier passage, as [`same_place_order`].
+    fn place(&self) -> (u64, u32) {
+        (self.doc, self.passage.line_start)
+    }
+}
+
 fn keep_best(list: &mut Vec<Candidate>, per: usize) {
     list.sort_by(|a, b| {
         a.heading
@@ -1202,7 +1229,7 @@ impl<'a> Resolved<'a> {
     }
 
     /// The all-words or some-words tier: a pool by score, ordered by how well the words match
-    /// together.
+    /// together. Candidates are ranked from their passages; hits are made only of those kept.
     fn word_tier(
         &self,
         searcher: &Searcher,
@@ -1217,25 +1244,60 @@ impl<'a> Resolved<'a> {
         let mut tier = match self.led_by_words(searcher, kind, pool)? {
             Some(tier) if tier.len() >= room => tier,
             _ => match self.tier_query(kind) {
-                Some(q) => self.hits(searcher, searcher.search(&q, &self.top(pool))?, kind)?,
+                Some(q) => searcher
+                    .search(&q, &self.top(pool))?
+                    .into_iter()
+                    .map(|((_, score, _), addr)| {
+                        let passage = self.idx.passage(searcher, addr)?;
+                        let text = Folded::new(&passage.text);
+                        Ok(self.pending(passage, text, addr, score, 0.0))
+                    })
+                    .collect::<Result<Vec<_>>>()?,
                 None => return Ok(Vec::new()),
             },
         };
-        for h in &mut tier {
-            let c = self.closeness(h);
-            h.score += c;
-            h.explain.closeness = c;
+        for p in &mut tier {
+            p.closeness = self.closeness(&p.passage.text, &p.text);
         }
         let structure = self.structure;
         tier.sort_by(|a, b| {
-            let class = |h: &Hit| rank_class(structure, h.explain.genre.code());
+            let class = |p: &Pending| rank_class(structure, p.genre.code());
             class(b)
                 .cmp(&class(a))
-                .then(b.score.total_cmp(&a.score))
-                .then_with(|| same_place_order(a, b))
+                .then(b.total().total_cmp(&a.total()))
+                .then_with(|| a.place().cmp(&b.place()))
         });
         tier.truncate(room);
-        Ok(tier)
+        tier.into_iter()
+            .map(|p| {
+                let mut hit = self.hit_of(p.passage, p.addr, p.score, kind)?;
+                hit.score += p.exact + p.closeness;
+                hit.explain.exact = p.exact;
+                hit.explain.closeness = p.closeness;
+                Ok(hit)
+            })
+            .collect()
+    }
+
+    /// A word-tier candidate, before a hit is made of it.
+    fn pending(
+        &self,
+        passage: Passage,
+        text: Folded,
+        addr: DocAddress,
+        score: f32,
+        exact: f32,
+    ) -> Pending {
+        Pending {
+            doc: self.doc_id(addr),
+            genre: passage.genre(),
+            passage,
+            text,
+            addr,
+            score,
+            exact,
+            closeness: 0.0,
+        }
     }
 
     /// The best `pool` passages of the all-words or some-words tier, found through jieba's words
@@ -1254,7 +1316,7 @@ impl<'a> Resolved<'a> {
         searcher: &Searcher,
         kind: MatchKind,
         pool: usize,
-    ) -> Result<Option<Vec<Hit>>> {
+    ) -> Result<Option<Vec<Pending>>> {
         let mut alternatives: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
         for (c, words) in self.conjunctions.iter().zip(&self.conj_words) {
             let indexed: Vec<&String> = words.iter().filter(|w| w.chars().count() > 1).collect();
@@ -1307,19 +1369,17 @@ impl<'a> Resolved<'a> {
         let mut tier = Vec::new();
         for ((_, score, _), addr) in top {
             // The tier is read from the text first: most candidates a tier above holds are
-            // dropped before a hit is made of them.
+            // dropped here.
             let passage = self.idx.passage(searcher, addr)?;
-            if let Some(bonus) = self.exact_score(&passage.text, kind) {
-                let mut hit = self.hit_of(passage, addr, score, kind)?;
-                hit.score += bonus;
-                hit.explain.exact = bonus;
-                tier.push(hit);
+            let text = Folded::new(&passage.text);
+            if let Some(exact) = self.exact_score(&text, kind) {
+                tier.push(self.pending(passage, text, addr, score, exact));
             }
         }
         tier.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| same_place_order(a, b))
+            b.total()
+                .total_cmp(&a.total())
+                .then_with(|| a.place().cmp(&b.place()))
         });
         tier.truncate(pool);
         Ok(Some(tier))
@@ -1351,9 +1411,8 @@ impl<'a> Resolved<'a> {
     /// What the exact-matching clauses of the `kind` tier query would add to a passage's score,
     /// or `None` if the passage is not in that tier: each conjunction whose condition holds
     /// adds `boost × (1 + ln n)` for its phrases and its words, as [`ExactQuery`] scores them.
-    fn exact_score(&self, text: &str, kind: MatchKind) -> Option<f32> {
-        let text = Folded::new(text);
-        if self.tier_of(&text) != kind {
+    fn exact_score(&self, text: &Folded, kind: MatchKind) -> Option<f32> {
+        if self.tier_of(text) != kind {
             return None;
         }
         let score = |s: &str, boost: f32| match text.count(s) {
@@ -1591,15 +1650,14 @@ impl<'a> Resolved<'a> {
 
     /// A bonus for all-words and partial hits: how close together, and how many, of the words
     /// of the best-fitting conjunction the passage holds.
-    fn closeness(&self, hit: &Hit) -> f32 {
-        let text = Folded::new(&hit.passage.text);
+    fn closeness(&self, raw: &str, text: &Folded) -> f32 {
         self.conj_words
             .iter()
             .map(|words| {
                 let present: Vec<String> =
                     words.iter().filter(|w| text.contains(w)).cloned().collect();
                 let coverage = present.len() as f32 / words.len().max(1) as f32;
-                2.0 * coverage + 2.0 * proximity(&hit.passage.text, &present)
+                2.0 * coverage + 2.0 * proximity(raw, &present)
             })
             .fold(0.0, f32::max)
     }
