@@ -94,6 +94,41 @@ fn oracle(passages: &BTreeMap<String, Vec<String>>, term: &str) -> BTreeMap<Stri
 }
 
 #[test]
+fn a_build_leaves_one_segment_and_a_small_update_waits_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let plans = dir.path().join("corpus");
+    std::fs::create_dir(&plans).unwrap();
+    let index = dir.path().join("index");
+    let g = generator();
+    let mut bytes = 0;
+    for n in 0..12 {
+        let (name, text) = g.plan(2024, n);
+        bytes += text.len();
+        std::fs::write(plans.join(name), text).unwrap();
+    }
+    // Two indexing threads and a commit every third of the text: the build writes several
+    // segments of a size, which are merged into one.
+    let mut opts = BuildOptions::new(plans.clone(), index.clone());
+    opts.threads = 2;
+    opts.memory_mb = 64;
+    opts.commit_every = bytes as u64 / 3;
+    update(&opts, &Quiet).unwrap();
+    assert_eq!(crate::util::segments(&index), 1);
+    crate::util::no_files_of_merged_segments(&index);
+    let before = Opened::open(&index).unwrap().searcher().num_docs();
+
+    // One plan more is too little to rewrite the others for: it waits in a segment of its own.
+    let (name, text) = g.plan(2024, 12);
+    std::fs::write(plans.join(name), text).unwrap();
+    update(&opts, &Quiet).unwrap();
+    assert_eq!(crate::util::segments(&index), 2);
+    let idx = Opened::open(&index).unwrap();
+    assert_eq!(idx.manifest.docs.len(), 13);
+    assert_eq!(idx.searcher().num_docs(), idx.manifest.passages());
+    assert!(idx.searcher().num_docs() > before);
+}
+
+#[test]
 fn a_generated_corpus_merges_into_few_segments_and_counts_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let plans = dir.path().join("corpus");

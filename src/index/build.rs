@@ -302,9 +302,19 @@ pub fn update(opts: &BuildOptions, progress: &dyn Progress) -> Result<Summary> {
 const MERGE_MAX_DOCS: u32 = 250_000;
 /// Small segments are merged once this many of them wait, as many together as the bound allows.
 const MERGE_MIN_SEGMENTS: usize = 8;
+/// Fewer small segments are merged when those besides the largest hold at least this share of
+/// it: a merge then rewrites at most four times what it gathers.
+const MERGE_BALANCE: u32 = 4;
 
 /// Merges small segments, one merge at a time, each into a segment of at most
 /// [`MERGE_MAX_DOCS`] passages.
+///
+/// Every search pays for every segment: each has its own dictionaries to look words up in and
+/// its own postings to open, and related-wording mining looks up thousands of pieces of text.
+/// At 500 generated plans, four segments merged into one made searches about an eighth faster,
+/// for a merge that took a tenth of the build's CPU time. So a build leaves its small segments
+/// merged when they are of a size, while a small update beside a large segment waits until
+/// enough such updates gather (see [`MERGE_BALANCE`], [`MERGE_MIN_SEGMENTS`]).
 ///
 /// Tantivy's own policies merge while the writer indexes, several merges at once, into segments
 /// of any size; a merge maps the files it reads, so a process merging a national corpus would
@@ -321,14 +331,17 @@ fn merge_small_segments(index: &Index, writer: &mut IndexWriter<TantivyDocument>
         small.sort_by_key(|m| m.max_doc());
         let mut ids = Vec::new();
         let mut docs = 0;
+        let mut largest = 0;
         for m in &small {
             if docs + m.max_doc() > MERGE_MAX_DOCS {
                 break;
             }
             docs += m.max_doc();
+            largest = m.max_doc();
             ids.push(m.id());
         }
-        if small.len() < MERGE_MIN_SEGMENTS || ids.len() < 2 {
+        let balanced = (docs - largest).saturating_mul(MERGE_BALANCE) >= largest;
+        if ids.len() < 2 || (small.len() < MERGE_MIN_SEGMENTS && !balanced) {
             return Ok(());
         }
         writer.merge(&ids).wait()?;
