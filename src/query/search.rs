@@ -596,7 +596,8 @@ struct Pending {
     passage: Passage,
     /// The passage's text, folded.
     text: Folded,
-    genre: Genre,
+    /// Its genre's rank class (see [`rank_class`]).
+    class: u8,
     /// BM25 of the tier query.
     score: f32,
     /// What the exact matching of the query's words and phrases adds.
@@ -606,6 +607,20 @@ struct Pending {
 }
 
 impl Pending {
+    fn new(passage: Passage, text: Folded, addr: DocAddress, at: TierScore, exact: f32) -> Self {
+        let (class, score, Reverse(doc)) = at;
+        Pending {
+            addr,
+            doc,
+            passage,
+            text,
+            class,
+            score,
+            exact,
+            closeness: 0.0,
+        }
+    }
+
     fn total(&self) -> f32 {
         self.score + self.exact + self.closeness
     }
@@ -1247,10 +1262,10 @@ impl<'a> Resolved<'a> {
                 Some(q) => searcher
                     .search(&q, &self.top(pool))?
                     .into_iter()
-                    .map(|((_, score, _), addr)| {
+                    .map(|(tier_score, addr)| {
                         let passage = self.idx.passage(searcher, addr)?;
                         let text = Folded::new(&passage.text);
-                        Ok(self.pending(passage, text, addr, score, 0.0))
+                        Ok(Pending::new(passage, text, addr, tier_score, 0.0))
                     })
                     .collect::<Result<Vec<_>>>()?,
                 None => return Ok(Vec::new()),
@@ -1259,11 +1274,9 @@ impl<'a> Resolved<'a> {
         for p in &mut tier {
             p.closeness = self.closeness(&p.passage.text, &p.text);
         }
-        let structure = self.structure;
         tier.sort_by(|a, b| {
-            let class = |p: &Pending| rank_class(structure, p.genre.code());
-            class(b)
-                .cmp(&class(a))
+            b.class
+                .cmp(&a.class)
                 .then(b.total().total_cmp(&a.total()))
                 .then_with(|| a.place().cmp(&b.place()))
         });
@@ -1277,27 +1290,6 @@ impl<'a> Resolved<'a> {
                 Ok(hit)
             })
             .collect()
-    }
-
-    /// A word-tier candidate, before a hit is made of it.
-    fn pending(
-        &self,
-        passage: Passage,
-        text: Folded,
-        addr: DocAddress,
-        score: f32,
-        exact: f32,
-    ) -> Pending {
-        Pending {
-            doc: self.doc_id(addr),
-            genre: passage.genre(),
-            passage,
-            text,
-            addr,
-            score,
-            exact,
-            closeness: 0.0,
-        }
     }
 
     /// The best `pool` passages of the all-words or some-words tier, found through jieba's words
@@ -1367,13 +1359,13 @@ impl<'a> Resolved<'a> {
             &self.top(pool.saturating_mul(2)),
         )?;
         let mut tier = Vec::new();
-        for ((_, score, _), addr) in top {
+        for (tier_score, addr) in top {
             // The tier is read from the text first: most candidates a tier above holds are
             // dropped here.
             let passage = self.idx.passage(searcher, addr)?;
             let text = Folded::new(&passage.text);
             if let Some(exact) = self.exact_score(&text, kind) {
-                tier.push(self.pending(passage, text, addr, score, exact));
+                tier.push(Pending::new(passage, text, addr, tier_score, exact));
             }
         }
         tier.sort_by(|a, b| {
