@@ -93,19 +93,27 @@ fn oracle(passages: &BTreeMap<String, Vec<String>>, term: &str) -> BTreeMap<Stri
         .collect()
 }
 
-#[test]
-fn a_build_leaves_one_segment_and_a_small_update_waits_beside_it() {
+/// An empty corpus folder and where its index goes, in a temporary directory.
+fn empty_corpus() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let plans = dir.path().join("corpus");
     std::fs::create_dir(&plans).unwrap();
     let index = dir.path().join("index");
+    (dir, plans, index)
+}
+
+/// Writes generated plan `n` into `plans`; its size in bytes.
+fn write_plan(g: &Generator, plans: &std::path::Path, n: usize) -> usize {
+    let (name, text) = g.plan(2024, n);
+    std::fs::write(plans.join(name), &text).unwrap();
+    text.len()
+}
+
+#[test]
+fn a_build_leaves_one_segment_and_a_small_update_waits_beside_it() {
+    let (_dir, plans, index) = empty_corpus();
     let g = generator();
-    let mut bytes = 0;
-    for n in 0..12 {
-        let (name, text) = g.plan(2024, n);
-        bytes += text.len();
-        std::fs::write(plans.join(name), text).unwrap();
-    }
+    let bytes: usize = (0..12).map(|n| write_plan(&g, &plans, n)).sum();
     // Two indexing threads and a commit every third of the text: the build writes several
     // segments of a size, which are merged into one.
     let mut opts = BuildOptions::new(plans.clone(), index.clone());
@@ -118,8 +126,7 @@ fn a_build_leaves_one_segment_and_a_small_update_waits_beside_it() {
     let before = Opened::open(&index).unwrap().searcher().num_docs();
 
     // One plan more is too little to rewrite the others for: it waits in a segment of its own.
-    let (name, text) = g.plan(2024, 12);
-    std::fs::write(plans.join(name), text).unwrap();
+    write_plan(&g, &plans, 12);
     update(&opts, &Quiet).unwrap();
     assert_eq!(crate::util::segments(&index), 2);
     let idx = Opened::open(&index).unwrap();
@@ -130,19 +137,14 @@ fn a_build_leaves_one_segment_and_a_small_update_waits_beside_it() {
 
 #[test]
 fn a_generated_corpus_merges_into_few_segments_and_counts_exactly() {
-    let dir = tempfile::tempdir().unwrap();
-    let plans = dir.path().join("corpus");
-    std::fs::create_dir(&plans).unwrap();
-    let index = dir.path().join("index");
+    let (_dir, plans, index) = empty_corpus();
     // The corpus arrives in ten parts, each indexed as it comes: each update adds segments,
     // which the merges gather.
     let g = generator();
     let mut bytes = 0;
     for part in 0..10 {
         for n in 3 * part..3 * part + 3 {
-            let (name, text) = g.plan(2024, n);
-            bytes += text.len();
-            std::fs::write(plans.join(name), text).unwrap();
+            bytes += write_plan(&g, &plans, n);
         }
         update(&BuildOptions::new(plans.clone(), index.clone()), &Quiet).unwrap();
         crate::util::no_files_of_merged_segments(&index);
