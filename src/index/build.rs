@@ -302,8 +302,8 @@ pub fn update(opts: &BuildOptions, progress: &dyn Progress) -> Result<Summary> {
 const MERGE_MAX_DOCS: u32 = 250_000;
 /// Small segments are merged once this many of them wait, as many together as the bound allows.
 const MERGE_MIN_SEGMENTS: usize = 8;
-/// Fewer small segments are merged when those besides the largest hold at least this share of
-/// it: a merge then rewrites at most four times what it gathers.
+/// Fewer small segments are merged when those besides the largest hold at least
+/// 1/`MERGE_BALANCE` of it: a merge then rewrites at most four times what it gathers.
 const MERGE_BALANCE: u32 = 4;
 
 /// Merges small segments, one merge at a time, each into a segment of at most

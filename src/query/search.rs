@@ -1283,8 +1283,9 @@ impl<'a> Resolved<'a> {
         tier.truncate(room);
         tier.into_iter()
             .map(|p| {
+                let total = p.total();
                 let mut hit = self.hit_of(p.passage, p.addr, p.score, kind)?;
-                hit.score += p.exact + p.closeness;
+                hit.score = total;
                 hit.explain.exact = p.exact;
                 hit.explain.closeness = p.closeness;
                 Ok(hit)

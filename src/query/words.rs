@@ -57,8 +57,9 @@ impl<F: Fn(&str) -> u64> Lexicon for F {
 /// looked up (the index holds no such word; jieba keeps only `+#&._%-` inside a token, between
 /// letters and digits, as in `5.5%` or `covid-19`). The pieces seen are remembered in a map
 /// hashed with rustc's Fx hash instead of SipHash, which made a mixed run of searches 6% faster:
-/// looking pieces up is most of related-wording mining. Its keys come from the index's own
-/// passages, not from a client, so SipHash's resistance to chosen keys buys nothing here.
+/// looking pieces up is most of related-wording mining. The keys are pieces of the index's own
+/// passages, and of a query (bounded in length by the web server), so SipHash's resistance to
+/// keys chosen to collide buys little here.
 pub struct Vocabulary {
     field: tantivy::schema::Field,
     readers: Vec<Arc<InvertedIndexReader>>,
